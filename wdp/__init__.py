@@ -1,0 +1,71 @@
+"""create_app(): configuration, extensions, blueprints, error pages and CLI commands."""
+import logging
+import os
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from wdp import config
+from wdp import extensions as ext
+
+LANGUAGES = ("nl", "fr", "en")
+
+
+def select_locale():
+    lang = request.cookies.get("lang")
+    return lang if lang in LANGUAGES else "nl"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL and a busy timeout on every SQLite connection, so readers and a writer coexist."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def create_app(test_config=None):
+    """Create the WDP application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    # Through the module: the subpackage wdp.mail would shadow a bare name "mail" here.
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(config.ROOT / "migrations"))
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=select_locale)
+    ext.mail.init_app(app)
+    ext.htmx.init_app(app)
+
+    from wdp import models  # noqa: F401  (every table known to Alembic and the app)
+
+    from wdp import security, templating
+    security.init_app(app)
+    templating.init_app(app)
+
+    from wdp.pages import bp as pages_bp
+    from wdp.sectors import register_sector_blueprints
+    from wdp.rating_form import bp as rating_form_bp
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(rating_form_bp)
+    register_sector_blueprints(app)
+
+    from wdp import errors
+    errors.init_app(app)
+
+    from wdp import cli
+    cli.init_app(app)
+
+    @app.before_request
+    def _language():
+        g.lang = select_locale()
+
+    return app

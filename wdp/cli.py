@@ -1,0 +1,22 @@
+"""The flask CLI commands: seed, demo, import-register, participation, send-mail."""
+import click
+from flask.cli import with_appcontext
+
+from wdp.extensions import db
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command():
+    """Create the four sectors, their kinds and default themes where missing."""
+    from wdp.sectors.operations import seed_reference_data
+    seed_reference_data()
+    db.session.commit()
+    click.echo("Sectors, kinds and themes are in place.")
+
+
+def init_app(app):
+    app.cli.add_command(seed_command)
+    from wdp.locations.cli import participation_group
+    for command in (participation_group,):
+        app.cli.add_command(command)

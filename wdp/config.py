@@ -1,0 +1,56 @@
+"""Settings read from WDP_* environment variables, with safe defaults for local use."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path):
+    """Build the Flask config mapping from the process environment."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "wdp.sqlite")
+    base_url = os.environ.get("WDP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    return {
+        "SECRET_KEY": os.environ.get("WDP_SECRET_KEY", "dev-only-not-secret"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("WDP_DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WDP_BASE_URL": base_url,
+        "MAIL_SERVER": os.environ.get("WDP_MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _int("WDP_MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("WDP_MAIL_USE_TLS"),
+        "MAIL_USERNAME": os.environ.get("WDP_MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("WDP_MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("WDP_MAIL_SENDER", "WDP <noreply@localhost>"),
+        "MAIL_TIMEOUT": _int("WDP_MAIL_TIMEOUT", 10),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Below this many published ratings a location shows no average.
+        "WDP_MIN_RATINGS_FOR_AVERAGE": _int("WDP_MIN_RATINGS_FOR_AVERAGE", 3),
+        # Below this many published ratings dates show the year only (anonymity).
+        "WDP_MIN_RATINGS_FOR_MONTH": _int("WDP_MIN_RATINGS_FOR_MONTH", 10),
+        "WDP_RATINGS_PER_PAGE": _int("WDP_RATINGS_PER_PAGE", 10),
+        "WDP_LOCATIONS_PER_PAGE": _int("WDP_LOCATIONS_PER_PAGE", 20),
+        "WDP_HELP_PHONE": os.environ.get("WDP_HELP_PHONE", "02 000 00 00"),
+        "WDP_HELP_EMAIL": os.environ.get("WDP_HELP_EMAIL", "redactie@wdp.example"),
+        # Enables /_baseline/<id>, the reference page of the benchmarks.
+        "WDP_BENCH_BASELINE": _bool("WDP_BENCH_BASELINE"),
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Outbox retries: next attempt after base * 2**attempts seconds, at most this many tries.
+        "WDP_MAIL_RETRY_BASE_SECONDS": _int("WDP_MAIL_RETRY_BASE_SECONDS", 60),
+        "WDP_MAIL_MAX_ATTEMPTS": _int("WDP_MAIL_MAX_ATTEMPTS", 10),
+        "WDP_MAIL_LEASE_SECONDS": _int("WDP_MAIL_LEASE_SECONDS", 300),
+    }

@@ -1,0 +1,1 @@
+"""Locations: register data, participation, register import and search."""

@@ -1,0 +1,51 @@
+"""Writes for locations: starting and ending participation."""
+from sqlalchemy import or_, select
+
+from wdp.extensions import db
+from wdp.locations.models import Location, Participation
+
+
+class ParticipationError(ValueError):
+    pass
+
+
+def find_location(reference):
+    """A location by id, short code or register id."""
+    conditions = [Location.code == reference, Location.register_id == reference]
+    if reference.isdigit():
+        conditions.append(Location.id == int(reference))
+    found = db.session.scalars(select(Location).where(or_(*conditions))).all()
+    if len(found) != 1:
+        return None
+    return found[0]
+
+
+def open_participation(location):
+    return db.session.scalar(select(Participation).where(
+        Participation.location_id == location.id, Participation.ended_on.is_(None)))
+
+
+def start_participation(location, signed_on, note=""):
+    """Record a signed participation agreement from signed_on on."""
+    if open_participation(location) is not None:
+        raise ParticipationError("this location already has a participation without an end")
+    last = db.session.scalar(select(Participation).where(
+        Participation.location_id == location.id).order_by(Participation.ended_on.desc()))
+    if last is not None and last.ended_on and signed_on < last.ended_on:
+        raise ParticipationError("a new participation cannot start before the last one ended")
+    participation = Participation(location=location, signed_on=signed_on, note=note)
+    db.session.add(participation)
+    return participation
+
+
+def end_participation(location, ended_on, note=""):
+    """End the running participation; ended_on is the first day it no longer participates."""
+    participation = open_participation(location)
+    if participation is None:
+        raise ParticipationError("this location has no running participation")
+    if ended_on < participation.signed_on:
+        raise ParticipationError("the end date lies before the signing date")
+    participation.ended_on = ended_on
+    if note:
+        participation.note = (participation.note + "\n" + note).strip()
+    return participation

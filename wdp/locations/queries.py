@@ -1,0 +1,94 @@
+"""Reads of locations: search, the public location page and its pages of ratings."""
+from dataclasses import dataclass
+
+from flask import abort, current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from wdp.extensions import db
+from wdp.locations.models import Location, is_listed
+from wdp.locations.search_keys import query_words
+from wdp.rating_form.models import Rating
+
+MAX_PAGE = 100_000
+
+
+def page_number(raw):
+    """Parse ?pagina=; anything that is not a sensible page number is a 404."""
+    if raw in (None, ""):
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        abort(404)
+    return int(raw)
+
+
+def _escape_like(word):
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class Results:
+    items: list
+    total: int
+    page: int
+    per_page: int
+    query: str
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+
+def search_locations(query, *, sector=None, kind=None, page=1):
+    """Listed locations matching every word of the query, by name; 404 past the last page."""
+    per_page = current_app.config["WDP_LOCATIONS_PER_PAGE"]
+    conditions = [is_listed()]
+    if sector is not None:
+        conditions.append(Location.sector_id == sector.id)
+    if kind is not None:
+        conditions.append(Location.kind_id == kind.id)
+    for word in query_words(query):
+        conditions.append(Location.search_key.like(f"% {_escape_like(word)}%", escape="\\"))
+    where = and_(*conditions)
+    total = db.session.scalar(select(func.count()).select_from(Location).where(where))
+    if page > 1 and (page - 1) * per_page >= total:
+        abort(404)
+    items = db.session.scalars(
+        select(Location).where(where)
+        .options(joinedload(Location.kind), joinedload(Location.sector))
+        .order_by(Location.name, Location.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Results(items, total, page, per_page, query)
+
+
+def listed_location_or_404(sector, location_id):
+    location = db.session.scalar(
+        select(Location).where(Location.id == location_id, Location.sector_id == sector.id,
+                               is_listed())
+        .options(joinedload(Location.organisation), joinedload(Location.kind)))
+    if location is None:
+        abort(404)
+    return location
+
+
+def published_ratings_page(location, page):
+    """One page of published ratings, newest first, as one range of publication ranks.
+
+    Ranks are dense (1..n, kept so by the state machine), so page p of a location with
+    50,000 ratings is an index range scan just like page 1.
+    """
+    per_page = current_app.config["WDP_RATINGS_PER_PAGE"]
+    total = location.published_count
+    if page > 1 and (page - 1) * per_page >= total:
+        abort(404)
+    highest = total - (page - 1) * per_page
+    lowest = max(1, highest - per_page + 1)
+    items = db.session.scalars(
+        select(Rating)
+        .where(Rating.location_id == location.id,
+               Rating.publication_rank.between(lowest, highest))
+        .options(selectinload(Rating.response))
+        .order_by(Rating.publication_rank.desc())
+    ).all()
+    return Results(items, total, page, per_page, "")

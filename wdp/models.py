@@ -1,0 +1,7 @@
+"""Imports every model module so that the metadata is complete wherever the app runs."""
+from wdp.locations.models import Location, Organisation, Participation  # noqa: F401
+from wdp.mail.models import OutboxMessage  # noqa: F401
+from wdp.moderation.models import RatingEvent  # noqa: F401
+from wdp.organisations.models import Response  # noqa: F401
+from wdp.rating_form.models import Rating, RatingAnswer  # noqa: F401
+from wdp.sectors.models import LocationKind, Sector, Theme  # noqa: F401
