@@ -32,8 +32,9 @@ def _migrate(url):
 def _postgres_database():
     base = make_url(TEST_DB_URL)
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    template = f"{base.database}_template"
-    worker = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # Names per process, so that several test runs can share one server.
+    template = f"{base.database}_template_{os.getpid()}"
+    worker = f"{base.database}_{os.getpid()}"
     with admin.connect() as conn:
         # The template is rebuilt each run so a changed migration is always exercised.
         conn.execute(text(f'DROP DATABASE IF EXISTS "{worker}"'))
@@ -42,14 +43,19 @@ def _postgres_database():
     _migrate(base.set(database=template).render_as_string(hide_password=False))
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{worker}" TEMPLATE "{template}"'))
-    admin.dispose()
-    return base.set(database=worker).render_as_string(hide_password=False)
+    return admin, template, worker, base.set(database=worker).render_as_string(
+        hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def database_url():
     if TEST_DB_URL:
-        yield _postgres_database()
+        admin, template, worker, url = _postgres_database()
+        yield url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{worker}" WITH (FORCE)'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
+        admin.dispose()
         return
     folder = tempfile.mkdtemp(prefix="wdp-test-")
     url = "sqlite:///" + str(Path(folder) / "test.sqlite")
