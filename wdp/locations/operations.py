@@ -1,8 +1,37 @@
-"""Writes for locations: starting and ending participation."""
+"""Writes for locations: adding them with their search key and short code, and participation."""
+import secrets
+
 from sqlalchemy import or_, select
 
 from wdp.extensions import db
 from wdp.locations.models import Location, Participation
+from wdp.locations.search_keys import location_search_key
+
+#: no 0/o, 1/l/i: a code read aloud or typed from a poster stays unambiguous
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def new_location_code(length=6):
+    """A random short code for /w/<code> that no location has yet."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        if db.session.scalar(select(Location.id).where(Location.code == code)) is None:
+            return code
+
+
+def refresh_search_key(location):
+    """Recompute the search key after a name, organisation or address change."""
+    location.search_key = location_search_key(
+        location.name, location.organisation.name if location.organisation else "",
+        location.municipality, location.postcode)
+
+
+def add_location(**fields):
+    """Add a location with a fresh short code and its search key; the caller commits."""
+    location = Location(code=fields.pop("code", None) or new_location_code(), **fields)
+    db.session.add(location)
+    refresh_search_key(location)
+    return location
 
 
 class ParticipationError(ValueError):
