@@ -49,7 +49,9 @@ def make_rating(location, status="published", score=4, text="Fijne plek.", role=
                     email=email)
     db.session.add(rating)
     path = PATH_TO_PUBLISHED
-    if status != "published":
+    if status in ("withdrawn", "removed"):
+        path = path + (status,)
+    elif status != "published":
         path = path[:path.index(status) + 1] if status in path else path[:3] + (status,)
     for step in path:
         transition(rating, step, actor_type="system")

@@ -1,8 +1,6 @@
 // Progressive enhancement only: after htmx swaps in new content, move focus to its heading
-// so keyboard and screen-reader users know the page changed.
-document.addEventListener("htmx:afterSwap", function (event) {
-  var target = event.detail.target;
-  var heading = target && (target.matches("[data-focus-after-swap]") ? target :
-    target.querySelector("[data-focus-after-swap]"));
+// so keyboard and screen-reader users know the page changed (htmx updates the title).
+document.addEventListener("htmx:afterSettle", function () {
+  var heading = document.querySelector("[data-focus-after-swap]");
   if (heading) { heading.focus(); }
 });
