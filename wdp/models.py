@@ -3,5 +3,6 @@ from wdp.locations.models import Location, Organisation, Participation  # noqa: 
 from wdp.mail.models import OutboxMessage  # noqa: F401
 from wdp.moderation.models import RatingEvent  # noqa: F401
 from wdp.organisations.models import Response  # noqa: F401
-from wdp.rating_form.models import Rating, RatingAnswer  # noqa: F401
+from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer  # noqa: F401
+from wdp.tokens import LinkToken  # noqa: F401
 from wdp.sectors.models import LocationKind, Sector, Theme  # noqa: F401

@@ -1,7 +1,7 @@
-"""Ratings and their answers per theme; the rating form issue adds drafts to this."""
-from datetime import datetime
+"""Ratings, their answers per theme, the drafts of the form and its anonymous step counts."""
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wdp.clock import now
@@ -26,9 +26,18 @@ class Rating(db.Model):
     experience_text: Mapped[str] = mapped_column(Text, default="")
     #: never shown publicly; erased with the text when personal data must go
     email: Mapped[str | None] = mapped_column(String(320))
+    #: short number shown to the person and quoted in every mail, e.g. "W-4K7P2Q"
+    reference: Mapped[str | None] = mapped_column(String(12), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
     submitted_at: Mapped[datetime | None]
+    #: when the e-mail address was confirmed (the rating entered moderation)
+    confirmed_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    #: an earlier confirmed rating of the same address for the same location, within
+    #: the repeat interval: shown to the editors, never blocking
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
+    #: when text and e-mail were erased (expired, rejected past retention, withdrawn)
+    personal_data_erased_at: Mapped[datetime | None]
     #: 1..n among the location's published ratings in publication order, kept dense by
     #: the state machine so any page of ratings is one index range
     publication_rank: Mapped[int | None]
@@ -54,3 +63,43 @@ class RatingAnswer(db.Model):
 
     rating: Mapped[Rating] = relationship(back_populates="answers")
     theme: Mapped[Theme] = relationship()
+
+
+class Draft(db.Model):
+    """An unfinished rating, kept on the server under a random token held in a cookie."""
+
+    __tablename__ = "rating_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the cookie's token; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    role: Mapped[str | None] = mapped_column(String(30))
+    #: {theme id: {"score": 1..5 or None, "unknown": bool, "text": str}}
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    overall_score: Mapped[int | None] = mapped_column(SmallInteger)
+    experience_text: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320))
+    agreed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    #: set once submitted: the draft then only leads to the "check your mailbox" page
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
+
+    location: Mapped[Location] = relationship()
+    rating: Mapped[Rating | None] = relationship()
+
+
+class FormStepCount(db.Model):
+    """Anonymous counts per sector, step and day: no IP, no cookie, no draft id."""
+
+    __tablename__ = "form_step_counts"
+    __table_args__ = (UniqueConstraint("sector_id", "step", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"))
+    step: Mapped[str] = mapped_column(String(30))
+    day: Mapped[date] = mapped_column(Date)
+    views: Mapped[int] = mapped_column(default=0)
+    completions: Mapped[int] = mapped_column(default=0)
+    stops: Mapped[int] = mapped_column(default=0)
