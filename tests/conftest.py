@@ -86,12 +86,10 @@ def _empty_all_tables(app):
     from wdp.extensions import db
     with app.app_context():
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        # DELETE beats TRUNCATE by far on tables this small, on PostgreSQL too.
         with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
 
 
 @pytest.fixture(autouse=True)
