@@ -45,6 +45,24 @@ def from_environment(instance_path):
         "WDP_HELP_EMAIL": os.environ.get("WDP_HELP_EMAIL", "redactie@wdp.example"),
         # Enables /_baseline/<id>, the reference page of the benchmarks.
         "WDP_BENCH_BASELINE": _bool("WDP_BENCH_BASELINE"),
+        # The rating form: drafts, confirmation links, repeat ratings, text limits.
+        "WDP_DRAFT_DAYS": _int("WDP_DRAFT_DAYS", 7),
+        "WDP_CONFIRM_DAYS": _int("WDP_CONFIRM_DAYS", 7),
+        "WDP_REPEAT_INTERVAL_DAYS": _int("WDP_REPEAT_INTERVAL_DAYS", 180),
+        "WDP_THEME_TEXT_LIMIT": _int("WDP_THEME_TEXT_LIMIT", 500),
+        "WDP_EXPERIENCE_TEXT_LIMIT": _int("WDP_EXPERIENCE_TEXT_LIMIT", 2000),
+        "WDP_MAX_CONFIRM_MAILS_PER_HOUR": _int("WDP_MAX_CONFIRM_MAILS_PER_HOUR", 5),
+        # Checks the e-mail domain in DNS; off where there is no network (tests, CI).
+        "WDP_EMAIL_CHECK_DNS": _bool("WDP_EMAIL_CHECK_DNS", False),
+        # Per-IP limits of Flask-Limiter, a first line against bulk submissions.
+        "RATELIMIT_ENABLED": _bool("WDP_RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("WDP_RATELIMIT_STORAGE_URI", "memory://"),
+        "WDP_RATELIMIT_FORM_START": os.environ.get("WDP_RATELIMIT_FORM_START", "30 per hour"),
+        "WDP_RATELIMIT_FORM_SUBMIT": os.environ.get("WDP_RATELIMIT_FORM_SUBMIT", "10 per hour"),
+        # CSRF tokens live in the session as long as the session: a slow person is never
+        # refused, and the session lasts as long as a draft can.
+        "SESSION_PERMANENT": True,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

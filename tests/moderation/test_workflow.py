@@ -153,3 +153,34 @@ def test_events_are_never_changed_or_deleted(app_ctx):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_two_concurrent_moves_record_exactly_one(app):
+    """Two sessions load the same approved rating; only the first move wins."""
+    from sqlalchemy.orm import Session
+
+    from wdp.moderation.workflow import ConcurrentTransition
+    with app.app_context():
+        location = make_location()
+        rating = rating_in(location, Status.IN_MODERATION)
+        db.session.commit()
+        rating_id = rating.id
+        first = db.session
+        with Session(db.engine) as other:
+            theirs = other.get(Rating, rating_id)
+            mine = first.get(Rating, rating_id)
+            other.execute(
+                Rating.__table__.update().where(Rating.id == rating_id,
+                                                Rating.status == "in_moderation")
+                .values(status="rejected"))
+            other.add(RatingEvent(rating_id=theirs.id, from_status="in_moderation",
+                                  to_status="rejected", actor_type="editor", actor_id=2))
+            other.commit()
+            with pytest.raises(ConcurrentTransition):
+                transition(mine, "approved", actor_type="editor", actor_id=1)
+            first.rollback()
+        events = db.session.scalars(select(RatingEvent.to_status).where(
+            RatingEvent.rating_id == rating_id).order_by(RatingEvent.id)).all()
+        assert events[-1] == "rejected" and "approved" not in events
+        assert db.session.get(Rating, rating_id).status == "rejected"
+        db.session.remove()

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wdp.clock import now
 from wdp.extensions import db
@@ -66,6 +67,10 @@ class IllegalTransition(ValueError):
         self.current, self.to = current, to
 
 
+class ConcurrentTransition(RuntimeError):
+    """Someone else moved the rating first; the caller rolls back and shows what happened."""
+
+
 def _score_column(score):
     return getattr(Location, f"score_{score}_count")
 
@@ -106,10 +111,19 @@ def transition(rating, to, *, actor_type, actor_id=None, reasons=(), message="")
         raise IllegalTransition(current, to)
     if current is None and to is not Status.DRAFT:
         raise IllegalTransition(current, to)
+    if current is not None and rating.id is not None:
+        # Settled in the database: only one of two concurrent moves finds the old status.
+        moved = db.session.execute(
+            update(Rating).where(Rating.id == rating.id, Rating.status == current)
+            .values(status=to).execution_options(synchronize_session=False)).rowcount
+        if moved != 1:
+            raise ConcurrentTransition(f"rating {rating.id} is no longer {current}")
+        set_committed_value(rating, "status", to.value)
+    else:
+        rating.status = to
     db.session.add(RatingEvent(rating=rating, from_status=current, to_status=to,
                                actor_type=actor_type, actor_id=actor_id,
                                reasons=",".join(reasons), message=message))
-    rating.status = to
     db.session.flush()
     if current is Status.PUBLISHED:
         _leave_published(rating)
