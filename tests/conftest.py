@@ -74,6 +74,7 @@ def app(database_url, tmp_path_factory):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_DEFAULT_SENDER": "WDP <noreply@wdp.test>",
         "SERVER_NAME": None,
+        "RATELIMIT_ENABLED": False,
     })
     yield app
     from wdp.extensions import db

@@ -44,6 +44,7 @@ def create_app(test_config=None):
     ext.babel.init_app(app, locale_selector=select_locale)
     ext.mail.init_app(app)
     ext.htmx.init_app(app)
+    ext.limiter.init_app(app)
 
     from wdp import models  # noqa: F401  (every table known to Alembic and the app)
 
@@ -53,10 +54,13 @@ def create_app(test_config=None):
 
     from wdp.pages import bp as pages_bp
     from wdp.sectors import register_sector_blueprints
-    from wdp.rating_form import bp as rating_form_bp
+    from wdp.rating_form.views import bp as rating_form_bp
     app.register_blueprint(pages_bp)
     app.register_blueprint(rating_form_bp)
     register_sector_blueprints(app)
+    if app.config["WDP_BENCH_BASELINE"]:
+        from wdp.baseline import bp as baseline_bp
+        app.register_blueprint(baseline_bp)
 
     from wdp import errors
     errors.init_app(app)

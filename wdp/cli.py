@@ -17,6 +17,10 @@ def seed_command():
 
 def init_app(app):
     app.cli.add_command(seed_command)
-    from wdp.locations.cli import participation_group
-    for command in (participation_group,):
+    from wdp.demo import demo_command
+    from wdp.jobs import run_jobs_command
+    from wdp.locations.cli import import_register_command, participation_group
+    from wdp.mail.cli import send_mail_command, send_test_mail_command
+    for command in (participation_group, import_register_command, send_mail_command,
+                    send_test_mail_command, demo_command, run_jobs_command):
         app.cli.add_command(command)

@@ -1,6 +1,8 @@
 """The Flask extensions, created unbound and bound to the app in create_app()."""
 from flask_babel import Babel
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,5 @@ csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
 htmx = HTMX()
+#: per-IP limits, in memory per worker: a first line only (see engineering-notes.md)
+limiter = Limiter(get_remote_address)

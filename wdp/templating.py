@@ -20,6 +20,7 @@ def public_date(value, location):
 def init_app(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
 
     # Globals (unlike context processors) are visible inside imported macros too.
     app.jinja_env.globals.update(

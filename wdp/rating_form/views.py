@@ -1,16 +1,347 @@
-"""Views of the rating form."""
-from flask import abort, render_template
+"""Views of the rating form: start, one question a page, check, stop, mailbox and confirmation."""
+from flask import (Blueprint, abort, current_app, g, make_response, redirect, render_template,
+                   request, session, url_for)
 from sqlalchemy import select
 
-from wdp.extensions import db
+from wdp.extensions import db, limiter
 from wdp.locations.models import Location, is_listed
-from wdp.rating_form import bp
+from wdp.rating_form import operations as ops
+from wdp.rating_form.forms import (ChangeEmailForm, ConfirmForm, EmailForm, ExperienceForm,
+                                   OverallForm, RoleForm, StopForm, SubmitForm, ThemeForm,
+                                   UNKNOWN)
+from wdp.rating_form.steps import (ALL_STEPS, CHECK_STEP, HELPER_ROLES, QUESTION_STEPS,
+                                   THEME_COUNT, next_step, previous_step, question_number,
+                                   role_options, speaks_to_user)
+from wdp.rating_form.models import Rating
+from wdp.sectors.queries import current_themes
+from wdp.tokens import find_token
+
+bp = Blueprint("rating_form", __name__)
+COOKIE = "wdp_draft"
+
+
+def _limit(name):
+    return lambda: current_app.config[name]
+
+
+def _listed_location(code):
+    location = db.session.scalar(select(Location).where(Location.code == code[:12], is_listed()))
+    if location is None:
+        abort(404)
+    return location
+
+
+def _current_draft():
+    return ops.find_draft(request.cookies.get(COOKIE))
+
+
+def _no_draft():
+    return make_response(render_template("rating_form/no_draft.html"), 404)
+
+
+def _private(response):
+    """Pages of a draft or a link: never cached, never leaking the address in a referrer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/w/<code>")
 def start(code):
     """Explain the rating form for one location (the short link on posters and cards)."""
-    location = db.session.scalar(select(Location).where(Location.code == code[:12], is_listed()))
-    if location is None:
+    location = _listed_location(code)
+    draft = _current_draft()
+    resumable = draft if draft and draft.location_id == location.id and not draft.rating_id \
+        else None
+    return _private(make_response(render_template(
+        "rating_form/start.html", location=location, sector=location.sector,
+        form=StopForm(), resumable=resumable)))
+
+
+@bp.post("/w/<code>")
+@limiter.limit(_limit("WDP_RATELIMIT_FORM_START"))
+def begin(code):
+    """Start a new draft for the location and go to the first question."""
+    location = _listed_location(code)
+    form = StopForm()
+    if not form.validate_on_submit():
+        abort(400)
+    old = _current_draft()
+    if old is not None and not old.rating_id:
+        ops.delete_draft(old)
+    draft, raw = ops.start_draft(location, g.lang)
+    db.session.commit()
+    response = redirect(url_for("rating_form.step", step="rol"))
+    response.set_cookie(COOKIE, raw, max_age=current_app.config["WDP_DRAFT_DAYS"] * 86400,
+                        httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _theme_for(step, themes):
+    number = int(step.split("-")[1])
+    return themes[number - 1]
+
+
+def _form_for(step, draft, themes, formdata):
+    """The step's form, filled from the draft on GET and from the request on POST."""
+    sector = draft.location.sector
+    if step == "rol":
+        form = RoleForm(formdata=formdata, data={"role": draft.role})
+        form.set_choices(role_options(sector.slug))
+    elif step.startswith("thema-"):
+        theme = _theme_for(step, themes)
+        saved = (draft.answers or {}).get(theme.key, {})
+        score = saved.get("score")
+        score = UNKNOWN if saved and score is None else (str(score) if score else None)
+        form = ThemeForm(formdata=formdata, data={"score": score, "text": saved.get("text", "")})
+    elif step == "score":
+        form = OverallForm(formdata=formdata, data={
+            "score": str(draft.overall_score) if draft.overall_score else None})
+    elif step == "ervaring":
+        form = ExperienceForm(formdata=formdata, data={"text": draft.experience_text or ""})
+    else:
+        form = EmailForm(formdata=formdata, data={"email": draft.email, "agree": draft.agreed})
+    return form
+
+
+def _save(step, draft, themes, form):
+    if step == "rol":
+        draft.role = form.role.data
+    elif step.startswith("thema-"):
+        ops.save_theme_answer(draft, _theme_for(step, themes), form.score.data, form.text.data)
+    elif step == "score":
+        draft.overall_score = int(form.score.data)
+    elif step == "ervaring":
+        draft.experience_text = form.text.data
+    else:
+        draft.email = form.email.data
+        draft.agreed = True
+
+
+def _step_context(step, draft, themes, form):
+    sector = draft.location.sector
+    returning = request.args.get("terug") == CHECK_STEP
+    previous = previous_step(step)
+    if returning:
+        back = url_for("rating_form.step", step=CHECK_STEP)
+    elif previous:
+        back = url_for("rating_form.step", step=previous)
+    else:
+        back = url_for("rating_form.start", code=draft.location.code)
+    context = {
+        "step": step, "draft": draft, "form": form, "location": draft.location, "sector": sector,
+        "back_url": back, "returning": returning,
+        "number": question_number(step), "total": len(QUESTION_STEPS),
+        "self_wording": speaks_to_user(sector.slug, draft.role),
+        "helper_role": draft.role in HELPER_ROLES,
+        "lang": g.lang,
+    }
+    if step == "rol":
+        context["options"] = role_options(sector.slug)
+    if step.startswith("thema-"):
+        context["theme"] = _theme_for(step, themes)
+    return context
+
+
+@bp.route("/waardering/<step>", methods=["GET", "POST"])
+def step(step):
+    """Ask one question of the form; a POST saves the answer and goes on."""
+    if step not in ALL_STEPS:
         abort(404)
-    return render_template("rating_form/start.html", location=location, sector=location.sector)
+    draft = _current_draft()
+    if draft is None:
+        return _no_draft()
+    if draft.rating_id:
+        return redirect(url_for("rating_form.sent"))
+    themes = current_themes(draft.location.sector)
+    if len(themes) != THEME_COUNT:
+        abort(404)
+    missing = ops.missing_step(draft, themes)
+    if missing and ALL_STEPS.index(step) > ALL_STEPS.index(missing):
+        # A step posted or opened out of order: go to the first unanswered question.
+        return redirect(url_for("rating_form.step", step=missing))
+    if step == CHECK_STEP:
+        if request.method == "POST":
+            abort(405)
+        return _check(draft, themes)
+    sector_id = draft.location.sector_id
+    form = _form_for(step, draft, themes, request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if step == "email" and form.website.data:
+            # Only a robot fills the hidden field: drop the draft and act as if all went well.
+            ops.delete_draft(draft)
+            db.session.commit()
+            return _forget_cookie(redirect(url_for("rating_form.stopped")))
+        if form.validate_on_submit():
+            _save(step, draft, themes, form)
+            ops.count_step(sector_id, step, "completions")
+            db.session.commit()
+            returning = request.args.get("terug") == CHECK_STEP
+            target = CHECK_STEP if returning else next_step(step)
+            return redirect(url_for("rating_form.step", step=target))
+    else:
+        ops.count_step(sector_id, step, "views")
+        db.session.commit()
+    return _private(make_response(render_template(
+        f"rating_form/step_{step.split('-')[0]}.html",
+        **_step_context(step, draft, themes, form))))
+
+
+def _check(draft, themes):
+    """Show every answer with a change link, and send the rating."""
+    form = SubmitForm()
+    sector = draft.location.sector
+    ops.count_step(sector.id, CHECK_STEP, "views")
+    db.session.commit()
+    answers = [(number, theme, (draft.answers or {}).get(theme.key, {}))
+               for number, theme in enumerate(themes, start=1)]
+    options = {value: label for value, label, _hint in role_options(sector.slug)}
+    return _private(make_response(render_template(
+        "rating_form/check.html", draft=draft, form=form, location=draft.location, sector=sector,
+        answers=answers, role_label=options.get(draft.role), lang=g.lang,
+        back_url=url_for("rating_form.step", step="email"),
+        self_wording=speaks_to_user(sector.slug, draft.role))))
+
+
+@bp.post("/waardering/versturen")
+@limiter.limit(_limit("WDP_RATELIMIT_FORM_SUBMIT"))
+def submit():
+    """Send the checked answers: the rating waits for its e-mail confirmation."""
+    draft = _current_draft()
+    if draft is None:
+        return _no_draft()
+    if draft.rating_id:
+        # A double submit: the first one counted, show its mailbox page.
+        return redirect(url_for("rating_form.sent"))
+    themes = current_themes(draft.location.sector)
+    missing = ops.missing_step(draft, themes)
+    if missing:
+        return redirect(url_for("rating_form.step", step=missing))
+    if not SubmitForm().validate_on_submit():
+        abort(400)
+    ops.submit_draft(draft, g.lang)
+    ops.count_step(draft.location.sector_id, CHECK_STEP, "completions")
+    db.session.commit()
+    return redirect(url_for("rating_form.sent"))
+
+
+def _forget_cookie(response):
+    response.delete_cookie(COOKIE, httponly=True, samesite="Lax")
+    return response
+
+
+@bp.route("/waardering/stoppen", methods=["GET", "POST"])
+def stop():
+    """Ask once whether to stop; stopping deletes the draft and is counted for its step."""
+    draft = _current_draft()
+    if draft is None or draft.rating_id:
+        return redirect(url_for("rating_form.stopped"))
+    from_step = request.args.get("stap")
+    from_step = from_step if from_step in ALL_STEPS else "rol"
+    form = StopForm()
+    if form.validate_on_submit():
+        ops.count_step(draft.location.sector_id, from_step, "stops")
+        ops.delete_draft(draft)
+        db.session.commit()
+        return _forget_cookie(redirect(url_for("rating_form.stopped")))
+    return _private(make_response(render_template(
+        "rating_form/stop.html", form=form, draft=draft, location=draft.location,
+        sector=draft.location.sector,
+        back_url=url_for("rating_form.step", step=from_step), from_step=from_step)))
+
+
+@bp.get("/waardering/gestopt")
+def stopped():
+    """Thank the person after stopping."""
+    return render_template("rating_form/stopped.html")
+
+
+def _submitted_rating():
+    draft = _current_draft()
+    if draft is None or draft.rating is None:
+        return None
+    return draft.rating
+
+
+@bp.get("/waardering/verstuurd")
+def sent():
+    """Ask the person to look in their mailbox, with a way to resend or correct the address."""
+    rating = _submitted_rating()
+    if rating is None:
+        return _no_draft()
+    return _sent_page(rating, ChangeEmailForm(formdata=None), resent=request.args.get("opnieuw"))
+
+
+def _sent_page(rating, change_form, resent=None, status=200):
+    return _private(make_response(render_template(
+        "rating_form/sent.html", rating=rating, masked=ops.mask_email(rating.email or "x@x.x"),
+        change_form=change_form, resend_form=ConfirmForm(formdata=None), resent=resent,
+        confirmed=rating.status != "submitted", location=rating.location,
+        sector=rating.location.sector, form=change_form), status))
+
+
+@bp.post("/waardering/opnieuw-sturen")
+def resend():
+    """Send the confirmation mail again (a new link replaces the old one)."""
+    rating = _submitted_rating()
+    if rating is None:
+        return _no_draft()
+    form = ConfirmForm()
+    if not form.validate_on_submit() or rating.status != "submitted":
+        return redirect(url_for("rating_form.sent"))
+    if not ops.may_send_confirmation(rating):
+        return redirect(url_for("rating_form.sent", opnieuw="te-vaak"))
+    ops.send_confirmation(rating)
+    db.session.commit()
+    return redirect(url_for("rating_form.sent", opnieuw="ja"))
+
+
+@bp.post("/waardering/ander-adres")
+def change_address():
+    """Correct the e-mail address and send a new confirmation link to it."""
+    rating = _submitted_rating()
+    if rating is None:
+        return _no_draft()
+    if rating.status != "submitted":
+        return redirect(url_for("rating_form.sent"))
+    form = ChangeEmailForm()
+    if not form.validate_on_submit():
+        return _sent_page(rating, form)
+    if not ops.may_send_confirmation(rating):
+        return redirect(url_for("rating_form.sent", opnieuw="te-vaak"))
+    ops.change_email(rating, form.email.data)
+    db.session.commit()
+    return redirect(url_for("rating_form.sent", opnieuw="ja"))
+
+
+@bp.route("/bevestig/<token>", methods=["GET", "POST"])
+def confirm(token):
+    """Show one button; only the POST confirms (mail scanners open links, they do not post)."""
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        outcome, rating = ops.confirm_rating(token)
+        db.session.commit()
+        if outcome == "confirmed":
+            session["confirmed_reference"] = rating.reference
+            return _private(redirect(url_for("rating_form.confirmed")))
+        return _private(make_response(render_template(
+            "rating_form/link_problem.html", outcome=outcome, rating=rating), 410))
+    found = find_token(token, ops.CONFIRM)
+    if found is None or found.state != "valid":
+        rating = db.session.get(Rating, found.subject_id) if found else None
+        outcome = "unknown" if found is None else (
+            "already" if rating and rating.confirmed_at else "expired")
+        return _private(make_response(render_template(
+            "rating_form/link_problem.html", outcome=outcome, rating=rating), 410))
+    return _private(make_response(render_template("rating_form/confirm.html", form=form)))
+
+
+@bp.get("/bevestigd")
+def confirmed():
+    """Say that the rating is confirmed and what happens next."""
+    reference = session.get("confirmed_reference")
+    if not reference:
+        return redirect(url_for("pages.home"))
+    return _private(make_response(render_template("rating_form/confirmed.html",
+                                                  reference=reference)))

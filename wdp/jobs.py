@@ -1,0 +1,24 @@
+"""run-jobs: everything scheduled, safe to run every minute and from two machines at once."""
+import click
+from flask.cli import with_appcontext
+
+from wdp.extensions import db
+
+
+def run_jobs():
+    """Do what is due; each job commits its own work. Returns {job: count}."""
+    from wdp.rating_form.operations import delete_expired_drafts, expire_unconfirmed
+    done = {}
+    done["expired unconfirmed ratings"] = expire_unconfirmed()
+    db.session.commit()
+    done["deleted expired drafts"] = delete_expired_drafts()
+    db.session.commit()
+    return done
+
+
+@click.command("run-jobs")
+@with_appcontext
+def run_jobs_command():
+    """Run every scheduled job that is due and say what it did."""
+    for job, count in run_jobs().items():
+        click.echo(f"{job}: {count}")

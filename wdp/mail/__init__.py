@@ -1,0 +1,1 @@
+"""Mail: the outbox (queue_mail), its sender (send_due) and the send-mail commands."""

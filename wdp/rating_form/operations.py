@@ -1,0 +1,212 @@
+"""Writes of the rating form: drafts, answers, submission, confirmation mails and step counts."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from wdp.clock import now, today
+from wdp.extensions import db
+from wdp.locations.operations import CODE_ALPHABET
+from wdp.mail.outbox import queue_mail
+from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status, transition
+from wdp.rating_form.forms import UNKNOWN
+from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer
+from wdp.tokens import LinkToken, find_token, issue_token, revoke_tokens
+
+CONFIRM = "confirm"
+
+
+def _hash(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def start_draft(location, language):
+    """Create a draft and return it with the raw token for the cookie."""
+    raw = secrets.token_urlsafe(32)
+    draft = Draft(token_hash=_hash(raw), location=location, language=language, answers={},
+                  expires_at=now() + timedelta(days=current_app.config["WDP_DRAFT_DAYS"]))
+    db.session.add(draft)
+    return draft, raw
+
+
+def find_draft(raw):
+    """The draft behind a cookie token, or None when unknown, forged or expired."""
+    if not raw or len(raw) > 100:
+        return None
+    draft = db.session.scalar(select(Draft).where(Draft.token_hash == _hash(raw)))
+    if draft is None or draft.expires_at <= now():
+        return None
+    return draft
+
+
+def delete_draft(draft):
+    db.session.delete(draft)
+
+
+def save_theme_answer(draft, theme, score, text):
+    answers = dict(draft.answers or {})
+    answers[theme.key] = {"theme_id": theme.id, "score": None if score == UNKNOWN else int(score),
+                          "text": text}
+    # A new dict, so the JSON column is seen as changed.
+    draft.answers = answers
+
+
+def missing_step(draft, themes):
+    """The first question without an answer, or None when everything needed is there."""
+    if not draft.role:
+        return "rol"
+    for number, theme in enumerate(themes, start=1):
+        if theme.key not in (draft.answers or {}):
+            return f"thema-{number}"
+    if not draft.overall_score:
+        return "score"
+    if draft.experience_text is None:
+        return "ervaring"
+    if not draft.email or not draft.agreed:
+        return "email"
+    return None
+
+
+def new_reference():
+    """A short reference like W-4K7P2Q that no rating has yet."""
+    while True:
+        reference = "W-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)).upper()
+        if db.session.scalar(select(Rating.id).where(Rating.reference == reference)) is None:
+            return reference
+
+
+def submit_draft(draft, language):
+    """Turn a complete draft into a submitted rating and queue its confirmation mail."""
+    rating = Rating(location_id=draft.location_id, role=draft.role, language=language,
+                    overall_score=draft.overall_score, experience_text=draft.experience_text,
+                    email=draft.email, reference=new_reference(), created_at=draft.created_at)
+    for answer in (draft.answers or {}).values():
+        rating.answers.append(RatingAnswer(theme_id=answer["theme_id"], score=answer["score"],
+                                           text=answer["text"]))
+    db.session.add(rating)
+    transition(rating, Status.DRAFT, actor_type="submitter")
+    transition(rating, Status.SUBMITTED, actor_type="submitter")
+    rating.submitted_at = now()
+    draft.rating = rating
+    draft.email = None  # the rating holds it now; the draft only leads to the mailbox page
+    send_confirmation(rating)
+    return rating
+
+
+def confirmation_mails_last_hour(rating):
+    return db.session.scalar(select(func.count()).select_from(LinkToken).where(
+        LinkToken.purpose == CONFIRM, LinkToken.subject_id == rating.id,
+        LinkToken.created_at > now() - timedelta(hours=1)))
+
+
+def may_send_confirmation(rating):
+    """Limit per rating, held in the database so it counts across all app servers."""
+    limit = current_app.config["WDP_MAX_CONFIRM_MAILS_PER_HOUR"]
+    return confirmation_mails_last_hour(rating) < limit
+
+
+def send_confirmation(rating):
+    """Replace any earlier confirmation link by a new one and queue the mail."""
+    revoke_tokens(CONFIRM, rating.id)
+    days = current_app.config["WDP_CONFIRM_DAYS"]
+    raw = issue_token(CONFIRM, rating.id, timedelta(days=days))
+    link = current_app.config["WDP_BASE_URL"] + url_for("rating_form.confirm", token=raw)
+    queue_mail(rating.email, "confirm_rating", rating.language, link=link,
+               reference=rating.reference, location_name=rating.location.name, days=days)
+
+
+def change_email(rating, email):
+    rating.email = email
+    send_confirmation(rating)
+
+
+def confirm_rating(raw):
+    """Use a confirmation link: (outcome, rating). Outcomes: confirmed, already, expired, unknown."""
+    token = find_token(raw, CONFIRM)
+    if token is None:
+        return "unknown", None
+    rating = db.session.get(Rating, token.subject_id)
+    if rating is None:
+        return "unknown", None
+    if token.state == "used" or rating.status != Status.SUBMITTED:
+        return ("already" if rating.confirmed_at else "expired"), rating
+    if token.state != "valid":
+        return "expired", rating
+    # Claim the token in the database: of two clicks at once, one confirms.
+    claimed = db.session.execute(
+        LinkToken.__table__.update()
+        .where(LinkToken.id == token.id, LinkToken.used_at.is_(None))
+        .values(used_at=now())).rowcount
+    if claimed != 1:
+        return "already", rating
+    transition(rating, Status.IN_MODERATION, actor_type="submitter")
+    rating.confirmed_at = now()
+    rating.repeat_of_id = earlier_rating_id(rating)
+    return "confirmed", rating
+
+
+def earlier_rating_id(rating):
+    """A confirmed rating by the same address for the same location within the interval."""
+    since = now() - timedelta(days=current_app.config["WDP_REPEAT_INTERVAL_DAYS"])
+    return db.session.scalar(
+        select(Rating.id).where(
+            Rating.location_id == rating.location_id, Rating.id != rating.id,
+            func.lower(Rating.email) == rating.email.lower(),
+            Rating.confirmed_at.is_not(None), Rating.confirmed_at >= since)
+        .order_by(Rating.confirmed_at.desc()).limit(1))
+
+
+def erase_personal_data(rating):
+    """Erase what could identify the submitter; the row, scores and events stay."""
+    rating.email = None
+    rating.experience_text = ""
+    for answer in rating.answers:
+        answer.text = ""
+    rating.personal_data_erased_at = now()
+
+
+def expire_unconfirmed():
+    """Expire submitted ratings without a valid confirmation link; returns how many."""
+    valid_link = select(LinkToken.id).where(
+        LinkToken.purpose == CONFIRM, LinkToken.subject_id == Rating.id,
+        LinkToken.used_at.is_(None), LinkToken.revoked_at.is_(None),
+        LinkToken.expires_at > now()).exists()
+    ids = db.session.scalars(select(Rating.id).where(
+        and_(Rating.status == Status.SUBMITTED, ~valid_link))).all()
+    expired = 0
+    for rating_id in ids:
+        rating = db.session.get(Rating, rating_id)
+        try:
+            with db.session.begin_nested():
+                transition(rating, Status.EXPIRED, actor_type="system")
+                erase_personal_data(rating)
+            expired += 1
+        except (ConcurrentTransition, IllegalTransition):  # another runner was first
+            db.session.expire(rating)
+    return expired
+
+
+def delete_expired_drafts():
+    return db.session.execute(delete(Draft).where(Draft.expires_at <= now())).rowcount
+
+
+def count_step(sector_id, step, what):
+    """Add one to views, completions or stops of a step today: anonymous, atomic."""
+    table = FormStepCount.__table__
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    values = {"sector_id": sector_id, "step": step, "day": today(),
+              "views": 0, "completions": 0, "stops": 0}
+    values[what] = 1
+    statement = insert(table).values(**values).on_conflict_do_update(
+        index_elements=["sector_id", "step", "day"], set_={what: table.c[what] + 1})
+    db.session.execute(statement)
+
+
+def mask_email(address):
+    """j***@v***.be: enough to recognise your own address, not to read someone else's."""
+    local, _, domain = address.partition("@")
+    name, _, tld = domain.rpartition(".")
+    return f"{local[:1]}{'*' * 3}@{name[:1]}{'*' * 3}.{tld}"
