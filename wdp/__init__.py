@@ -36,6 +36,8 @@ def create_app(test_config=None):
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    from wdp import logredact
+    logredact.install()
 
     # Through the module: the subpackage wdp.mail would shadow a bare name "mail" here.
     ext.db.init_app(app)

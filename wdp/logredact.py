@@ -1,0 +1,31 @@
+"""Keeps link tokens out of every log line, the access logs of gunicorn and werkzeug included."""
+import logging
+import re
+
+#: the path segments after these prefixes are secrets (magic-link tokens)
+TOKEN_PATH = re.compile(r"(/bevestig/)[A-Za-z0-9_\-]{8,}")
+
+
+def redact(text):
+    return TOKEN_PATH.sub(r"\1[token]", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that rewrites the message and its arguments."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: redact(v) if isinstance(v, str) else v
+                           for k, v in record.args.items()}
+        return True
+
+
+def install(logger_names=("werkzeug", "gunicorn.access", "gunicorn.error", "wdp")):
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
