@@ -56,3 +56,9 @@ def checked_address(recipient):
     # Syntax only (no DNS here); tests may use the reserved .test domain.
     return validate_email(recipient, check_deliverability=False,
                           test_environment=current_app.testing).normalized
+
+
+def link_to(endpoint, **values):
+    """An absolute link for a mail, under WDP_BASE_URL; works in requests, jobs and the CLI."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["WDP_BASE_URL"] + path

@@ -3,14 +3,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wdp.clock import now, today
 from wdp.extensions import db
 from wdp.locations.operations import CODE_ALPHABET
-from wdp.mail.outbox import queue_mail
+from wdp.mail.outbox import link_to, queue_mail
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status, transition
 from wdp.rating_form.forms import UNKNOWN
 from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer
@@ -113,7 +113,7 @@ def send_confirmation(rating):
     revoke_tokens(CONFIRM, rating.id)
     days = current_app.config["WDP_CONFIRM_DAYS"]
     raw = issue_token(CONFIRM, rating.id, timedelta(days=days))
-    link = current_app.config["WDP_BASE_URL"] + url_for("rating_form.confirm", token=raw)
+    link = link_to("rating_form.confirm", token=raw)
     queue_mail(rating.email, "confirm_rating", rating.language, link=link,
                reference=rating.reference, location_name=rating.location.name, days=days)
 
