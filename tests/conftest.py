@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.pagecheck import checked_page  # noqa: F401  (re-exported for tests)
+from tests.smtp import smtp, smtp_down  # noqa: F401  (fixtures)
 
 TEST_DB_URL = os.environ.get("WDP_TEST_DATABASE_URL", "")
 

@@ -35,6 +35,10 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["WDP_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["WDP_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
     from wdp import logredact
     logredact.install()

@@ -59,10 +59,16 @@ def from_environment(instance_path):
         "RATELIMIT_STORAGE_URI": os.environ.get("WDP_RATELIMIT_STORAGE_URI", "memory://"),
         "WDP_RATELIMIT_FORM_START": os.environ.get("WDP_RATELIMIT_FORM_START", "30 per hour"),
         "WDP_RATELIMIT_FORM_SUBMIT": os.environ.get("WDP_RATELIMIT_FORM_SUBMIT", "10 per hour"),
+        "WDP_RATELIMIT_EDITOR_SIGN_IN": os.environ.get("WDP_RATELIMIT_EDITOR_SIGN_IN",
+                                                       "60 per hour"),
+        # Editors: a session ends after this many minutes without a request.
+        "WDP_EDITOR_IDLE_MINUTES": _int("WDP_EDITOR_IDLE_MINUTES", 30),
         # CSRF tokens live in the session as long as the session: a slow person is never
         # refused, and the session lasts as long as a draft can.
         "SESSION_PERMANENT": True,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # How many reverse proxies stand before the app: only then is X-Forwarded-For trusted.
+        "WDP_PROXY_HOPS": _int("WDP_PROXY_HOPS", 0),
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,4 +1,5 @@
 """The demo command: a fresh database with seeded, realistic Flemish locations and ratings."""
+import itertools
 import math
 import random
 import time
@@ -177,20 +178,20 @@ class OrganisationPlan:
 _CHILDMINDERS = ("samenwerkende-onthaalouders", "gezinsopvang")
 #: organisations with several locations; made up, except the cities
 SHARED_ORGANISATIONS = (
-    OrganisationPlan("vzw Emmaüs", "emmaus-vzw.example",
+    OrganisationPlan("vzw Zonnewende", "zonnewende.example",
                      ("ouderenzorg", "jeugdhulp", "handicap"), area=("ANT",)),
-    OrganisationPlan("Zorggroep Zusters van Barmhartigheid", "zustersvanbarmhartigheid.example",
+    OrganisationPlan("Zorggroep Klaproos", "zorggroep-klaproos.example",
                      ("ouderenzorg", "handicap"), area=("OVL", "WVL")),
-    OrganisationPlan("Stad Gent", "stad-gent.example", ("ouderenzorg", "kinderopvang"),
+    OrganisationPlan("Zorgbedrijf Leiestroom", "leiestroom.example", ("ouderenzorg", "kinderopvang"),
                      area=("Gent",)),
-    OrganisationPlan("Stad Antwerpen", "stad-antwerpen.example", ("kinderopvang",),
+    OrganisationPlan("Kinderopvang Scheldeland", "scheldeland.example", ("kinderopvang",),
                      area=("Antwerpen",)),
-    OrganisationPlan("Stad Brugge", "stad-brugge.example", ("ouderenzorg", "kinderopvang"),
+    OrganisationPlan("Zorgnet Reiemeers", "reiemeers.example", ("ouderenzorg", "kinderopvang"),
                      area=("Brugge",)),
-    OrganisationPlan("Stad Leuven", "stad-leuven.example", ("kinderopvang",), area=("Leuven",)),
-    OrganisationPlan("Stad Mechelen", "stad-mechelen.example", ("ouderenzorg", "kinderopvang"),
+    OrganisationPlan("Opvang De Dijlevallei", "dijlevallei.example", ("kinderopvang",), area=("Leuven",)),
+    OrganisationPlan("Zorgbedrijf Dijlestad", "dijlestad.example", ("ouderenzorg", "kinderopvang"),
                      area=("Mechelen",)),
-    OrganisationPlan("Stad Hasselt", "stad-hasselt.example", ("kinderopvang",),
+    OrganisationPlan("Kinderopvang Demerland", "demerland.example", ("kinderopvang",),
                      area=("Hasselt",)),
     OrganisationPlan("Zorggroep Sint-Vincentius", "zorggroep-sint-vincentius.example",
                      ("ouderenzorg",), area=("ANT", "VBR")),
@@ -728,7 +729,6 @@ class LocationPlan:
     sector: str
     kind: str
     name: str
-    base_name: str
     organisation: str
     street: str
     municipality: str
@@ -768,7 +768,8 @@ class RatingPlan:
     reference: str
     #: when it reached draft, submitted, in_moderation, approved and published
     moments: tuple
-    response: tuple | None = None  # (text, created_at, approved_at or None)
+    #: (text, created_at, approved_at); approved_at is None while still in moderation
+    response: tuple | None = None
     topics: list = field(default_factory=list)
 
     @property
@@ -815,16 +816,17 @@ def _moment(rng, start, end):
 
 
 def _new_name(rng, prefixes, bases, municipality, used):
-    """A name no other location has; the municipality is added only when names run out."""
-    for attempt in range(50):
+    """A name no other location has; the municipality (then a number) only when names run out."""
+    for attempt in itertools.count():
         base = rng.choice(bases)
         name = f"{rng.choice(prefixes)} {base}"
         if attempt >= 5:
             name = f"{name} {municipality}"
+        if attempt >= 20:
+            name = f"{name} {attempt - 18}"
         if name not in used:
             used.add(name)
             return base, name
-    raise RuntimeError("not enough demo names for this many locations")
 
 
 def _legal_name(name, legal_form):
@@ -869,8 +871,8 @@ def plan_locations(rng, total):
                     code = "".join(rng.choice(CODE_ALPHABET) for _ in range(6))
                 used_codes.add(code)
                 plans.append(LocationPlan(
-                    sector=info.slug, kind=kind, name=name, base_name=base,
-                    organisation=org_name, street=f"{rng.choice(STREETS)} {rng.randrange(1, 180)}",
+                    sector=info.slug, kind=kind, name=name, organisation=org_name,
+                    street=f"{rng.choice(STREETS)} {rng.randrange(1, 180)}",
                     municipality=municipality, postcode=postcode,
                     phone=_phone(rng, zone, mobile=kind == "gezinsopvang" and rng.random() < 0.6),
                     website=website, contact_email=email,
@@ -883,7 +885,11 @@ def plan_locations(rng, total):
 
 
 def _plan_register_status_and_participation(rng, plans):
-    """A few "in onderzoek" and "stopgezet"; ~90% participating, a few no longer."""
+    """A few "in onderzoek" and "stopgezet"; ~90% participating, a few no longer.
+
+    Some locations that are not "actief" hold an agreement too, as in the pilot: they must
+    still not be listed, nor rated.
+    """
     indices = list(range(len(plans)))
     odd = rng.sample(indices, max(2, round(len(plans) * 0.07)))
     for n, i in enumerate(odd):
@@ -903,15 +909,14 @@ def _plan_register_status_and_participation(rng, plans):
                                     DEMO_TODAY - timedelta(days=20)).date()
 
 
-def plan_ratings(rng, locations, total, themes):
+def plan_ratings(rng, locations, total, theme_keys):
     """Decide every rating: where, score, role, text, theme answers, dates and response."""
-    references = set()
     rateable = [i for i, loc in enumerate(locations)
                 if loc.rateable_from and loc.rateable_until - loc.rateable_from > timedelta(days=5)]
-    listed = [i for i in rateable if locations[i].ended_on is None]
-    counts = dict.fromkeys(rateable, 0)
     if not rateable or not total:
         return []
+    listed = [i for i in rateable if locations[i].ended_on is None]
+    counts = dict.fromkeys(rateable, 0)
     # One busy care home (pagination), a few with only 1-2 ratings (no average, year only).
     early = sorted(listed, key=lambda i: (locations[i].kind != "woonzorgcentrum",
                                           locations[i].signed_on, i))
@@ -929,10 +934,10 @@ def plan_ratings(rng, locations, total, themes):
                    for i in others]
         for i in rng.choices(others, weights, k=left):
             counts[i] += 1
-    ratings = []
+    ratings, references = [], set()
     for i in rateable:
         for _ in range(counts[i]):
-            rating = _plan_rating(rng, i, locations[i], themes[locations[i].sector])
+            rating = _plan_rating(rng, i, locations[i], theme_keys[locations[i].sector])
             while rating.reference in references:
                 rating.reference = _reference(rng)
             references.add(rating.reference)
@@ -975,7 +980,7 @@ def _plan_rating(rng, index, location, theme_keys):
     words = {"n": noun, "N": _cap(noun), "hij": pronoun, "zijn": possessive,
              "Zijn": _cap(possessive)}
     pools = TOPICS[sector][perspective]
-    text_, topics = _compose_text(rng, pools, kind, score, perspective, sector, words)
+    text_, topics = _compose_text(rng, pools, kind, score, perspective, words)
     answers = _plan_answers(rng, pools, kind, score, topics, theme_keys, words, text_)
     published = _moment(rng, location.rateable_from, location.rateable_until)
     approved = published - timedelta(hours=rng.choice((rng.uniform(1, 20), rng.uniform(20, 120))))
@@ -993,7 +998,7 @@ def _plan_rating(rng, index, location, theme_keys):
     return plan
 
 
-def _compose_text(rng, pools, kind, score, perspective, sector, words):
+def _compose_text(rng, pools, kind, score, perspective, words):
     """One to four plain sentences, with the topics (theme key, "pos"/"neg") they touch."""
     def pick(sentiment, exclude):
         options = [t for t in pools[sentiment] if t not in exclude and _sentences(
@@ -1067,6 +1072,10 @@ def _plan_response(rng, location, rating, perspective):
     else:
         answer = RESPONSE_TOPICS[sector].get(praised[0] if praised else "general",
                                              RESPONSE_TOPICS[sector]["general"])[0]
+    created = rating.published_at + timedelta(hours=rng.uniform(10, 300))
+    if created > DEMO_TODAY:
+        return None
+    approved = created + timedelta(hours=rng.uniform(3, 70))
     parts = [rng.choice(RESPONSE_THANKS),
              rng.choice(RESPONSE_SORRY if negative else RESPONSE_GLAD), answer,
              rng.choice(RESPONSE_INVITE["neg" if negative else "pos"]),
@@ -1074,10 +1083,6 @@ def _plan_response(rng, location, rating, perspective):
     if not negative and rng.random() < 0.5:
         parts.pop(3)  # a thank-you for praise needs no invitation
     response_text = " ".join(p.format(**words) for p in parts)
-    created = rating.published_at + timedelta(hours=rng.uniform(10, 300))
-    approved = created + timedelta(hours=rng.uniform(3, 70))
-    if created > DEMO_TODAY:
-        return None
     return response_text, created, approved if approved <= DEMO_TODAY else None
 
 

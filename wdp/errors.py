@@ -18,7 +18,12 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/400.html", reason=_(
-            "Je formulier was te lang open of kwam niet van deze site. Probeer het opnieuw.")), 400
+            "We konden je formulier niet goed ontvangen. Ga terug, laad de pagina opnieuw "
+            "en probeer het nog eens.")), 400
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_template("errors/429.html"), 429
 
     @app.errorhandler(400)
     def bad_request(error):

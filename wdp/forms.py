@@ -25,10 +25,13 @@ class RadioAnswer(StringField):
 
 
 def clean_text(value):
-    """Newlines normalised, surrounding whitespace removed; whitespace-only becomes empty."""
+    """Newlines normalised, invisible control characters dropped, surrounding whitespace
+    removed; whitespace-only becomes empty. (People cannot see or delete control
+    characters, so refusing them would block them.)"""
     if value is None:
         return ""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARACTERS.sub("", text).strip()
 
 
 class Required:
@@ -46,17 +49,13 @@ class Required:
 
 
 class PlainText:
-    """Plain text within a limit and without control characters (it is always escaped)."""
+    """Plain text within a limit (it is stored as typed and always escaped)."""
 
     def __init__(self, limit):
         self.limit = limit
 
     def __call__(self, form, field):
-        text = clean_text(field.data)
-        if CONTROL_CHARACTERS.search(text):
-            raise ValidationError(_l(
-                "Je tekst bevat onzichtbare tekens die we niet kunnen tonen. "
-                "Typ de tekst opnieuw of haal die tekens weg."))
+        text = field.data = clean_text(field.data)
         if len(text) > self.limit:
             raise ValidationError(_l(
                 "Gebruik maximaal %(limit)s tekens. Je hebt er nu %(count)s.",

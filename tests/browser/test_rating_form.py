@@ -49,7 +49,7 @@ def fill_by_clicking(page, role_label, email):
 def test_whole_journey_without_javascript(nojs_page, live_server, app, code):
     page = nojs_page
     page.goto(f"{live_server}/w/{code}")
-    fill_by_clicking(page, "Ik gebruik de zorg zelf", "zonderjs@voorbeeld.test")
+    fill_by_clicking(page, "Ik krijg hier zelf zorg", "zonderjs@voorbeeld.test")
     page.click("button:has-text('Verstuur je waardering')")
     page.wait_for_url("**/waardering/verstuurd")
     assert page.locator("h1").inner_text() == "Kijk in je mailbox"
@@ -124,7 +124,9 @@ def test_keyboard_only_journey(page, live_server, app, code):
     page.wait_for_url("**/waardering/verstuurd")
 
 
-def test_error_summary_takes_focus_and_links_to_the_field(page, live_server, code):
+def test_error_summary_takes_focus_and_links_to_the_field(nojs_page, live_server, code):
+    """Without JavaScript: the summary's autofocus and plain anchors do the work."""
+    page = nojs_page
     page.goto(f"{live_server}/w/{code}")
     page.click("button:has-text('Begin')")
     page.click("button:has-text('Doorgaan')")
@@ -137,15 +139,20 @@ def test_error_summary_takes_focus_and_links_to_the_field(page, live_server, cod
 def test_theme_step_accessibility_tree(page, live_server, code):
     page.goto(f"{live_server}/w/{code}")
     page.click("button:has-text('Begin')")
-    page.get_by_label("Ik gebruik de zorg zelf").check()
+    page.get_by_label("Ik krijg hier zelf zorg").check()
     page.click("button:has-text('Doorgaan')")
-    question = "Krijg je de zorg op het moment dat je die nodig hebt?"
-    group = page.get_by_role("group", name=question)
-    for word in ("Heel goed", "Goed", "Gaat wel", "Slecht", "Heel slecht",
-                 "Ik weet het niet of het past niet"):
-        assert group.get_by_role("radio", name=word, exact=True).count() == 1
-    snapshot = group.aria_snapshot()
-    assert f'group "{question}"' in snapshot and 'radio "Heel goed"' in snapshot
+    from wdp.sectors.default_themes import DEFAULT_THEMES
+    for number, (_key, texts) in enumerate(DEFAULT_THEMES["ouderenzorg"], start=1):
+        page.wait_for_url(f"**/waardering/thema-{number}")
+        question = texts["nl"][1]
+        group = page.get_by_role("group", name=question)
+        for word in ("Heel goed", "Goed", "Gaat wel", "Slecht", "Heel slecht",
+                     "Ik weet het niet of het past niet"):
+            assert group.get_by_role("radio", name=word, exact=True).count() == 1, word
+        snapshot = group.aria_snapshot()
+        assert f'group "{question}"' in snapshot and 'radio "Heel goed"' in snapshot
+        group.get_by_role("radio", name="Goed", exact=True).check()
+        page.click("button:has-text('Doorgaan')")
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -164,8 +171,19 @@ def test_every_step_and_error_state_passes_axe(page, live_server, app, axe, code
             assert_accessible(axe, page, f"{step} error {width}")
             assert_no_sideways_scroll(page, f"{step} error {width}")
             if step == "rol":
-                page.get_by_label("Ik gebruik de zorg zelf").check()
+                page.get_by_label("Ik krijg hier zelf zorg").check()
+            elif step == "thema-1":
+                page.get_by_label("Gaat wel", exact=True).check()
+                page.fill("textarea", "x" * 501)  # too long: another error state
+                page.click("button:has-text('Doorgaan')")
+                assert "Gebruik maximaal 500 tekens" in page.locator(".error-summary").inner_text()
+                assert_accessible(axe, page, f"{step} too long {width}")
+                page.fill("textarea", "Kort.")
             elif step == "email":
+                page.fill("input[type=email]", "iemand@mailinator.com")
+                page.click("button:has-text('Doorgaan')")
+                assert "wegwerpadres" in page.locator(".error-summary").inner_text()
+                assert_accessible(axe, page, f"{step} disposable {width}")
                 page.fill("input[type=email]", f"axe{width}@voorbeeld.test")
                 page.get_by_label("Ik ga akkoord met de gedragscode en de privacyverklaring.").check()
             else:

@@ -51,7 +51,6 @@ def test_roles_fit_the_sector(client, app):
         youth = make_location(sector="jeugdhulp")
         db.session.commit()
         codes = childcare.code, youth.code
-    client.post  # noqa: B018
     start(client, type("L", (), {"code": codes[0]}))
     values = [i["value"] for i in get(client, "/waardering/rol").select("input[name=role]")]
     assert "self" not in values and values[0] == "parent"
@@ -85,7 +84,7 @@ def test_whole_journey_to_moderation(client, app, location):
     assert fill_all(client) == "/waardering/controle"
     soup = get(client, "/waardering/controle")
     rows = {row.dt.get_text(strip=True): row for row in soup.select(".summary-row")}
-    assert "Ik gebruik de zorg zelf" in rows["Wie ben jij?"].get_text()
+    assert "Ik krijg hier zelf zorg" in rows["Wie ben jij?"].get_text()
     assert "Heel goed" in rows["Zorg op tijd"].get_text()
     assert "Ik weet het niet" in rows["Luisteren en mee beslissen"].get_text()
     assert "De kamer is klein." in rows["Je ervaring"].get_text()
@@ -246,8 +245,8 @@ def test_a_post_without_csrf_token_is_refused_kindly(client, location):
     soup = get(client, "/waardering/rol")
     response = client.post("/waardering/rol", data={"role": "self"})
     assert response.status_code == 400
-    assert "Probeer het opnieuw" in response.get_data(as_text=True)
-    assert soup is not None
+    assert "probeer het nog eens" in response.get_data(as_text=True)
+    assert soup.select_one("input[name=csrf_token]")
 
 
 def test_without_a_draft_a_friendly_page(client):
@@ -266,7 +265,8 @@ def test_without_a_draft_a_friendly_page(client):
     ("thema-1", {"score": "-1"}, "score", "Kies een van de antwoorden."),
     ("thema-1", {"score": "4", "text": "x" * 501}, "text",
      "Gebruik maximaal 500 tekens. Je hebt er nu 501."),
-    ("thema-1", {"score": "4", "text": "a\x00b"}, "text", "onzichtbare tekens"),
+    ("thema-1", {"score": "4", "text": "x" * 499 + "\x00\x01" + "yy"}, "text",
+     "Gebruik maximaal 500 tekens. Je hebt er nu 501."),
 ])
 def test_bad_answers_get_a_message_at_the_field_and_in_the_summary(client, location, step,
                                                                    data, field, message):
@@ -288,7 +288,8 @@ def test_bad_answers_get_a_message_at_the_field_and_in_the_summary(client, locat
     error = soup.select_one(".field-error")
     assert error.select_one(".visually-hidden").get_text() == "Fout:"
     if "text" in data:
-        assert soup.select_one("textarea").get_text() == data["text"].replace("\x00", "\x00")
+        assert soup.select_one("textarea").get_text() == data["text"].replace(
+            "\x00", "").replace("\x01", "")
 
 
 def test_text_with_html_is_kept_as_plain_text_and_escaped(client, app, location):
@@ -335,10 +336,32 @@ def test_honeypot_drops_the_draft_without_mail(client, app, location):
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_a_slow_person_is_never_refused(client, app, location):
+def test_invisible_control_characters_are_dropped_not_refused(client, app, location):
+    start(client, location)
+    answer(client, "rol", {"role": "self"})
+    answer(client, "thema-1", {"score": "4", "text": "  Goed\x00 \x0beten\r\nen drinken  "})
+    with app.app_context():
+        saved = db.session.scalars(select(Draft)).one().answers["care_on_time"]["text"]
+    assert saved == "Goed eten\nen drinken"
+
+
+def test_whitespace_only_text_counts_as_empty(client, app, location):
+    start(client, location)
+    fill_all(client)
+    answer(client, "ervaring", {"text": "   \n  "})
+    rows = {r.dt.get_text(strip=True): r for r in get(client, "/waardering/controle").select(
+        ".summary-row")}
+    assert "Niet ingevuld" in rows["Je ervaring"].get_text()
+
+
+def test_a_slow_person_is_never_refused(client, app, location, monkeypatch):
+    import time
     start(client, location)
     answer(client, "rol", {"role": "self"})
     soup = get(client, "/waardering/thema-1")
+    # Flask-WTF reads the real clock for its CSRF tokens: move that clock too.
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
     app.config["WDP_NOW"] = (datetime.now() + timedelta(hours=2)).isoformat()
     response = client.post("/waardering/thema-1", data={
         "csrf_token": soup.select_one("input[name=csrf_token]")["value"], "score": "4"})
@@ -352,8 +375,26 @@ def test_leaving_and_coming_back_keeps_the_answers(client, location):
     soup = get(client, f"/w/{location.code}")
     resume = soup.select_one("main a.button")
     assert resume.get_text(strip=True) == "Ga verder waar je was"
+    assert not soup.select("main form button"), "no one-click Begin that wipes the answers"
     assert client.get(resume["href"]).headers["Location"] == "/waardering/thema-2"
     assert get(client, "/waardering/thema-1").select_one("input[checked]")["value"] == "2"
+
+
+def test_starting_elsewhere_warns_and_counts_the_old_draft_as_stopped(client, app, location):
+    with app.app_context():
+        other = make_location(name="WZC Ander Huis")
+        db.session.commit()
+        other_code = other.code
+    start(client, location)
+    answer(client, "rol", {"role": "self"})
+    soup = get(client, f"/w/{other_code}")
+    assert "Je was al begonnen aan een waardering over WZC De Linde." in soup.get_text(" ")
+    post_form(client, f"/w/{other_code}", {})
+    with app.app_context():
+        drafts = db.session.scalars(select(Draft)).all()
+        assert [d.location.name for d in drafts] == ["WZC Ander Huis"]
+        assert db.session.scalar(select(FormStepCount.stops).where(
+            FormStepCount.step == "thema-1")) == 1
 
 
 def test_a_draft_expires_after_its_days(client, app, location):
@@ -423,7 +464,9 @@ def test_rate_limit_on_starting_drafts(client, app, location):
     limiter.enabled = True
     app.config["WDP_RATELIMIT_FORM_START"] = "2 per hour"
     try:
-        codes = [post_form(client, f"/w/{location.code}", {}).status_code for _ in range(3)]
+        # fresh browsers, one address: the limit is per IP
+        codes = [post_form(app.test_client(), f"/w/{location.code}", {}).status_code
+                 for _ in range(3)]
     finally:
         limiter.enabled = False
         app.config["WDP_RATELIMIT_FORM_START"] = "30 per hour"
@@ -438,3 +481,100 @@ def test_all_theme_steps_exist(client, location):
         soup = get(client, f"/waardering/{step}")
         assert f"Vraag {number} van 12" in soup.title.get_text()
         answer(client, step, {"score": "3"})
+
+
+def test_overall_score_has_no_dont_know(client, location):
+    start(client, location)
+    fill_all(client)
+    response = post_form(client, "/waardering/score", {"score": "0"})
+    assert response.status_code == 200
+    assert "Kies een van de antwoorden." in response.get_data(as_text=True)
+
+
+def test_a_location_that_stopped_participating_takes_no_more_ratings(client, app, location):
+    from datetime import date
+
+    from wdp.locations.models import Location
+    from wdp.locations.operations import end_participation
+    start(client, location)
+    fill_all(client)
+    token = get(client, "/waardering/controle").select_one("input[name=csrf_token]")["value"]
+    with app.app_context():
+        end_participation(db.session.get(Location, location.id), date(2025, 6, 1))
+        db.session.commit()
+    get(client, f"/w/{location.code}", status=404)
+    get(client, "/waardering/controle", status=404)
+    response = client.post("/waardering/versturen", data={"csrf_token": token})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Rating)) == 0
+
+
+def test_after_submission_the_draft_keeps_no_answers_and_lives_with_the_link(client, app,
+                                                                                location):
+    start(client, location)
+    fill_all(client)
+    response = submit(client)
+    assert "Max-Age" not in response.headers["Set-Cookie"], "a browser-session cookie now"
+    with app.app_context():
+        draft = db.session.scalars(select(Draft)).one()
+        rating = db.session.scalars(select(Rating)).one()
+        assert draft.answers == {} and draft.email is None and draft.experience_text is None
+        assert abs((draft.expires_at - rating.submitted_at) - timedelta(days=7)) < timedelta(
+            minutes=1)
+
+
+def test_submit_race_makes_one_rating(app, location):
+    """Two submits of the same draft at the same moment, as two real requests."""
+    import threading
+    client = app.test_client()
+    start(client, location)
+    fill_all(client)
+    token = get(client, "/waardering/controle").select_one("input[name=csrf_token]")["value"]
+    cookies = {c.key: c.value for c in client._cookies.values()}
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def post():
+        other = app.test_client()
+        for key, value in cookies.items():
+            other.set_cookie(key, value)
+        barrier.wait()
+        statuses.append(other.post("/waardering/versturen",
+                                   data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [302, 302]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+        db.session.remove()
+
+
+def test_confirmation_mail_arrives_over_smtp_and_its_link_works(client, app, location, smtp):
+    """The whole loop through the real parts: outbox, sender, SMTP, the link, the button."""
+    import re
+
+    from wdp.mail.sender import send_due
+    start(client, location)
+    fill_all(client, email="echt@voorbeeld.test")
+    submit(client)
+    with app.app_context():
+        send_due()
+    [(recipients, mail)] = smtp.received
+    assert recipients == ["echt@voorbeeld.test"]
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    with app.app_context():
+        reference = db.session.scalars(select(Rating.reference)).one()
+    assert reference in mail["Subject"] and reference in text
+    link = re.search(r"http://wdp\.test(/bevestig/\S+)", text).group(1)
+    assert link in html
+    response = post_form(client, link, {})
+    assert response.headers["Location"] == "/bevestigd"
+    with app.app_context():
+        assert db.session.scalars(select(Rating.status)).one() == "in_moderation"

@@ -78,8 +78,21 @@ def new_reference():
             return reference
 
 
+def claim_draft(draft):
+    """Mark the draft as being submitted; of two submits at once only one gets True."""
+    return db.session.execute(
+        Draft.__table__.update().where(Draft.id == draft.id, Draft.rating_id.is_(None),
+                                       Draft.expires_at > now())
+        .values(updated_at=now(), expires_at=now() + timedelta(
+            days=current_app.config["WDP_CONFIRM_DAYS"]))).rowcount == 1
+
+
 def submit_draft(draft, language):
-    """Turn a complete draft into a submitted rating and queue its confirmation mail."""
+    """Turn a complete, claimed draft into a submitted rating and queue its confirmation mail.
+
+    The draft stays (without answers) as long as the confirmation link, so the mailbox
+    page can resend or correct the address.
+    """
     rating = Rating(location_id=draft.location_id, role=draft.role, language=language,
                     overall_score=draft.overall_score, experience_text=draft.experience_text,
                     email=draft.email, reference=new_reference(), created_at=draft.created_at)
@@ -91,7 +104,10 @@ def submit_draft(draft, language):
     transition(rating, Status.SUBMITTED, actor_type="submitter")
     rating.submitted_at = now()
     draft.rating = rating
-    draft.email = None  # the rating holds it now; the draft only leads to the mailbox page
+    # The rating holds everything now; the draft only leads to the mailbox page.
+    draft.email = None
+    draft.answers = {}
+    draft.experience_text = None
     send_confirmation(rating)
     return rating
 
@@ -138,7 +154,8 @@ def confirm_rating(raw):
     # Claim the token in the database: of two clicks at once, one confirms.
     claimed = db.session.execute(
         LinkToken.__table__.update()
-        .where(LinkToken.id == token.id, LinkToken.used_at.is_(None))
+        .where(LinkToken.id == token.id, LinkToken.used_at.is_(None),
+               LinkToken.revoked_at.is_(None), LinkToken.expires_at > now())
         .values(used_at=now())).rowcount
     if claimed != 1:
         return "already", rating

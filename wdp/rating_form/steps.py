@@ -16,12 +16,12 @@ ROLES_BY_SECTOR = {
 }
 
 ROLE_LABELS = {
-    "self": (_l("Ik gebruik de zorg zelf"), _l("Je schrijft over je eigen ervaring.")),
+    "self": (_l("Ik krijg hier zelf zorg"), _l("Je schrijft over je eigen ervaring.")),
     "parent": (_l("Ik ben de ouder"), _l("Je kind krijgt hier zorg of hulp.")),
     "family": (_l("Ik ben familie of mantelzorger"),
                _l("Je zorgt mee voor iemand die hier zorg krijgt.")),
     "representative": (_l("Ik ben wettelijk vertegenwoordiger"),
-                       _l("Je beslist mee voor iemand, bijvoorbeeld als bewindvoerder.")),
+                       _l("Je mag beslissen voor iemand. Een rechter heeft dat zo bepaald.")),
     "supporter": (_l("Ik help iemand om dit in te vullen"),
                   _l("Je bent steunfiguur of vrijwilliger. Je schrijft op wat de persoon "
                      "je vertelt.")),

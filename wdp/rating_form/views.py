@@ -32,7 +32,12 @@ def _listed_location(code):
 
 
 def _current_draft():
-    return ops.find_draft(request.cookies.get(COOKIE))
+    """The draft of this browser, while its location may still be rated."""
+    draft = ops.find_draft(request.cookies.get(COOKIE))
+    if draft is not None and not draft.rating_id and not db.session.scalar(
+            select(Location.id).where(Location.id == draft.location_id, is_listed())):
+        return None
+    return draft
 
 
 def _no_draft():
@@ -51,11 +56,10 @@ def start(code):
     """Explain the rating form for one location (the short link on posters and cards)."""
     location = _listed_location(code)
     draft = _current_draft()
-    resumable = draft if draft and draft.location_id == location.id and not draft.rating_id \
-        else None
+    open_draft = draft if draft and not draft.rating_id else None
     return _private(make_response(render_template(
         "rating_form/start.html", location=location, sector=location.sector,
-        form=StopForm(), resumable=resumable)))
+        form=StopForm(), open_draft=open_draft)))
 
 
 @bp.post("/w/<code>")
@@ -68,6 +72,13 @@ def begin(code):
         abort(400)
     old = _current_draft()
     if old is not None and not old.rating_id:
+        if old.location_id == location.id:
+            # The start page offered "continue": a second click on Begin must not wipe it.
+            return redirect(url_for("rating_form.step", step=CHECK_STEP))
+        # The start page warned that this replaces the other location's answers.
+        ops.count_step(old.location.sector_id,
+                       ops.missing_step(old, current_themes(old.location.sector)) or CHECK_STEP,
+                       "stops")
         ops.delete_draft(old)
     draft, raw = ops.start_draft(location, g.lang)
     db.session.commit()
@@ -220,10 +231,19 @@ def submit():
         return redirect(url_for("rating_form.step", step=missing))
     if not SubmitForm().validate_on_submit():
         abort(400)
+    if not ops.claim_draft(draft):
+        db.session.rollback()
+        return redirect(url_for("rating_form.sent"))
+    db.session.refresh(draft)
     ops.submit_draft(draft, g.lang)
     ops.count_step(draft.location.sector_id, CHECK_STEP, "completions")
     db.session.commit()
-    return redirect(url_for("rating_form.sent"))
+    # From now on the cookie ends with the browser: on a shared tablet the next person
+    # cannot reach this rating's mailbox page.
+    response = redirect(url_for("rating_form.sent"))
+    response.set_cookie(COOKIE, request.cookies[COOKIE], httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def _forget_cookie(response):

@@ -8,19 +8,26 @@ document.addEventListener("htmx:afterSettle", function () {
 });
 
 // A live character count under text areas with a limit (the limit is also in the hint).
-function updateCount(area) {
+// The visible count follows every key; the spoken one waits until typing pauses.
+var countTimers = {};
+function updateCount(area, announce) {
   var out = document.getElementById(area.id + "-count");
   if (!out) { return; }
   var left = parseInt(area.dataset.limit, 10) - area.value.length;
   var template = left >= 0 ? area.dataset.countLeft : area.dataset.countOver;
+  out.setAttribute("aria-live", announce ? "polite" : "off");
   out.textContent = template.replace("{n}", Math.abs(left));
   out.classList.toggle("field-error", left < 0);
 }
 document.addEventListener("input", function (event) {
-  if (event.target.matches && event.target.matches("textarea[data-limit]")) {
-    updateCount(event.target);
-  }
+  var area = event.target;
+  if (!(area.matches && area.matches("textarea[data-limit]"))) { return; }
+  updateCount(area, false);
+  clearTimeout(countTimers[area.id]);
+  countTimers[area.id] = setTimeout(function () { updateCount(area, true); }, 1000);
 });
 document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("textarea[data-limit]").forEach(updateCount);
+  document.querySelectorAll("textarea[data-limit]").forEach(function (area) {
+    updateCount(area, false);
+  });
 });
