@@ -98,8 +98,10 @@ def _empty_all_tables(app):
 def _clean_database(request, app):
     """Every test starts with only the sectors, kinds and themes in the database."""
     from wdp.extensions import db
+    from wdp.locations import page_cache
     from wdp.sectors.operations import seed_reference_data
     _empty_all_tables(app)
+    page_cache.clear()
     with app.app_context():
         seed_reference_data()
         db.session.commit()

@@ -41,6 +41,8 @@ def from_environment(instance_path):
         "WDP_MIN_RATINGS_FOR_MONTH": _int("WDP_MIN_RATINGS_FOR_MONTH", 10),
         "WDP_RATINGS_PER_PAGE": _int("WDP_RATINGS_PER_PAGE", 10),
         "WDP_LOCATIONS_PER_PAGE": _int("WDP_LOCATIONS_PER_PAGE", 20),
+        # Rendered location pages kept per worker (wdp/locations/page_cache.py); 0 turns it off.
+        "WDP_PAGE_CACHE_SIZE": _int("WDP_PAGE_CACHE_SIZE", 2000),
         "WDP_HELP_PHONE": os.environ.get("WDP_HELP_PHONE", "02 000 00 00"),
         "WDP_HELP_EMAIL": os.environ.get("WDP_HELP_EMAIL", "redactie@wdp.example"),
         # Enables /_baseline/<id>, the reference page of the benchmarks.

@@ -114,7 +114,7 @@ Index("ix_locations_listing", Location.sector_id, Location.register_status, Loca
 
 def participates_on(day=None):
     """SQL condition: the location has a participation current on that day (default today)."""
-    day = day or today()
+    day = today() if day is None else day
     return exists().where(
         Participation.location_id == Location.id,
         Participation.signed_on <= day,

@@ -1,14 +1,17 @@
 """Reads of locations: search, the public location page and its pages of ratings."""
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import abort, current_app
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, and_, bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from wdp.clock import today
 from wdp.extensions import db
 from wdp.locations.models import Location, is_listed
 from wdp.locations.search_keys import query_words
 from wdp.rating_form.models import Rating
+from wdp.sectors.models import Sector
 
 MAX_PAGE = 100_000
 
@@ -62,11 +65,21 @@ def search_locations(query, *, sector=None, kind=None, page=1):
     return Results(items, total, page, per_page, query)
 
 
-def listed_location_or_404(sector, location_id):
-    location = db.session.scalar(
-        select(Location).where(Location.id == location_id, Location.sector_id == sector.id,
-                               is_listed())
-        .options(joinedload(Location.organisation), joinedload(Location.kind)))
+@lru_cache(maxsize=1)
+def _listed_location_statement():
+    # Built once: the location page is the hottest read, and building this statement
+    # (EXISTS, joins, loader options) cost as much as running it.
+    return (select(Location).join(Location.sector)
+            .where(Location.id == bindparam("location_id"), Sector.slug == bindparam("slug"),
+                   is_listed(bindparam("day", type_=Date)))
+            .options(contains_eager(Location.sector), joinedload(Location.organisation),
+                     joinedload(Location.kind)))
+
+
+def listed_location_or_404(sector_slug, location_id):
+    """A listed location of the sector, with its sector, kind and organisation: one query."""
+    location = db.session.scalar(_listed_location_statement(), {
+        "location_id": location_id, "slug": sector_slug, "day": today()})
     if location is None:
         abort(404)
     return location

@@ -1,7 +1,7 @@
 """The public pages of a sector: its home, the location search and the location page."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 
-from wdp.locations import queries
+from wdp.locations import page_cache, queries
 from wdp.locations.forms import SearchForm
 from wdp.sectors.queries import kind_in_sector, sector_or_404
 
@@ -42,12 +42,18 @@ def make_sector_blueprint(slug):
     @bp.get("/locatie/<int:location_id>")
     def location(location_id):
         """Show a location, its figures and its published ratings, newest first."""
-        sector = sector_or_404(slug)
-        location = queries.listed_location_or_404(sector, location_id)
         page = queries.page_number(request.args.get("pagina"))
-        ratings = queries.published_ratings_page(location, page)
-        enough = location.published_count >= current_app.config["WDP_MIN_RATINGS_FOR_AVERAGE"]
-        return render_template("locations/location.html", sector=sector, location=location,
-                               ratings=ratings, enough_for_average=enough)
+        location = queries.listed_location_or_404(slug, location_id)
+        key = page_cache.key_for(location, page, g.lang, request.full_path)
+        html = page_cache.get(key)
+        if html is None:
+            ratings = queries.published_ratings_page(location, page)
+            enough = (location.published_count
+                      >= current_app.config["WDP_MIN_RATINGS_FOR_AVERAGE"])
+            html = render_template("locations/location.html", sector=location.sector,
+                                   location=location, ratings=ratings,
+                                   enough_for_average=enough)
+            page_cache.put(key, html)
+        return html
 
     return bp
