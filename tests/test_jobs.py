@@ -11,8 +11,8 @@ from wdp.rating_form.models import Rating
 
 
 def submitted_ratings(app, count):
-    from wdp.rating_form.operations import send_confirmation
     from wdp.moderation.workflow import transition
+    from wdp.rating_form.operations import send_confirmation
     with app.app_context():
         location = make_location()
         for i in range(count):

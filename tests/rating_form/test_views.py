@@ -5,8 +5,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_location
-from tests.rating_form.helpers import (THEME_STEPS, answer, confirmation_link, fill_all, get,
-                                       post_form, start, submit)
+from tests.rating_form.helpers import (
+    THEME_STEPS,
+    answer,
+    confirmation_link,
+    fill_all,
+    get,
+    post_form,
+    start,
+    submit,
+)
 from wdp.extensions import db
 from wdp.mail.models import OutboxMessage
 from wdp.moderation.models import RatingEvent

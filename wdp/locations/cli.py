@@ -8,8 +8,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from wdp.extensions import db
 from wdp.locations.importer import RegisterFileError, read_register_file, sync_register
-from wdp.locations.operations import (ParticipationError, end_participation, find_location,
-                                      start_participation)
+from wdp.locations.operations import (
+    ParticipationError,
+    end_participation,
+    find_location,
+    start_participation,
+)
 
 
 def _location(reference):

@@ -1,4 +1,4 @@
-"""Site pages: home with the search across sectors, about, code of conduct, privacy, accessibility, contact."""
+"""Site pages: home with the search across sectors, about, code of conduct, privacy, contact."""
 from flask import Blueprint
 
 bp = Blueprint("pages", __name__)

@@ -1,18 +1,46 @@
 """Views of the rating form: start, one question a page, check, stop, mailbox and confirmation."""
-from flask import (Blueprint, abort, current_app, g, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
 from wdp.extensions import db, limiter
 from wdp.locations.models import Location, is_listed
 from wdp.rating_form import operations as ops
-from wdp.rating_form.forms import (ChangeEmailForm, ConfirmForm, EmailForm, ExperienceForm,
-                                   OverallForm, RoleForm, StopForm, SubmitForm, ThemeForm,
-                                   UNKNOWN)
-from wdp.rating_form.steps import (ALL_STEPS, CHECK_STEP, HELPER_ROLES, QUESTION_STEPS,
-                                   THEME_COUNT, next_step, previous_step, question_number,
-                                   role_options, speaks_to_user)
+from wdp.rating_form.forms import (
+    UNKNOWN,
+    ChangeEmailForm,
+    ConfirmForm,
+    EmailForm,
+    ExperienceForm,
+    OverallForm,
+    RoleForm,
+    StopForm,
+    SubmitForm,
+    ThemeForm,
+)
 from wdp.rating_form.models import Rating
+from wdp.rating_form.steps import (
+    ALL_STEPS,
+    CHECK_STEP,
+    HELPER_ROLES,
+    QUESTION_STEPS,
+    THEME_COUNT,
+    next_step,
+    previous_step,
+    question_number,
+    role_options,
+    speaks_to_user,
+)
 from wdp.sectors.queries import current_themes
 from wdp.tokens import find_token
 
