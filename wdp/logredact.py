@@ -3,7 +3,7 @@ import logging
 import re
 
 #: the path segments after these prefixes are secrets (magic-link tokens)
-TOKEN_PATH = re.compile(r"(/bevestig/)[A-Za-z0-9_\-]{8,}")
+TOKEN_PATH = re.compile(r"(/bevestig/|/redactie/wachtwoord/)[A-Za-z0-9_\-]{8,}")
 
 
 def redact(text):
@@ -25,7 +25,13 @@ class RedactTokens(logging.Filter):
 
 
 def install(logger_names=("werkzeug", "gunicorn.access", "gunicorn.error", "wdp")):
-    for name in logger_names:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactTokens) for f in logger.filters):
-            logger.addFilter(RedactTokens())
+    """Filter the named loggers and every handler of the root logger.
+
+    A logger's own filter does not see records of its children ("wdp.editors"), but every
+    record that reaches a root handler passes the handler's filter.
+    """
+    targets = [logging.getLogger(name) for name in logger_names]
+    targets += logging.getLogger().handlers
+    for target in targets:
+        if not any(isinstance(f, RedactTokens) for f in target.filters):
+            target.addFilter(RedactTokens())

@@ -1,4 +1,5 @@
 """Imports every model module so that the metadata is complete wherever the app runs."""
+from wdp.editors.models import Editor, EditorSession, RecoveryCode, SignInCounter  # noqa: F401
 from wdp.locations.models import Location, Organisation, Participation  # noqa: F401
 from wdp.mail.models import OutboxMessage  # noqa: F401
 from wdp.moderation.models import RatingEvent  # noqa: F401

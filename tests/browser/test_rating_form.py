@@ -131,6 +131,11 @@ def test_error_summary_takes_focus_and_links_to_the_field(nojs_page, live_server
     page.click("button:has-text('Begin')")
     page.click("button:has-text('Doorgaan')")
     assert page.title().startswith("Fout: Vraag 1 van 12")
+    # autofocus is applied at the next rendering update, not at once: allow it a moment
+    for _ in range(40):
+        if page.evaluate("document.activeElement.className").startswith("error-summary"):
+            break
+        page.wait_for_timeout(50)
     assert page.evaluate("document.activeElement.className").startswith("error-summary")
     page.click(".error-summary a")
     assert page.evaluate("document.activeElement.id") == "role-0"

@@ -50,3 +50,16 @@ def test_gunicorn_access_log_never_holds_a_token(database_url, tmp_path):
     text = log.read_text()
     assert "/bevestig/[token]" in text
     assert token not in text
+
+
+def test_a_child_logger_line_is_redacted_too(app, caplog):
+    import logging
+    handler_filtered = [h for h in logging.getLogger().handlers
+                        if any(type(f).__name__ == "RedactTokens" for f in h.filters)]
+    assert handler_filtered, "create_app puts the filter on the root handlers"
+    record = logging.LogRecord("wdp.editors", logging.INFO, __file__, 1,
+                               "opened %s", ("/redactie/wachtwoord/abcdefghijklmnop",), None)
+    for handler in handler_filtered:
+        for log_filter in handler.filters:
+            log_filter.filter(record)
+    assert record.getMessage() == "opened /redactie/wachtwoord/[token]"
