@@ -59,3 +59,11 @@ def make_rating(location, status="published", score=4, text="Fijne plek.", role=
         db.session.add(Response(rating=rating, text=response, status="approved"))
     db.session.flush()
     return rating
+
+
+def make_editor(name="Eva Redactie", email=None, role="editor"):
+    from wdp.editors.models import Editor
+    editor = Editor(name=name, email=email or f"editor{next(_counter)}@wdp.test", role=role)
+    db.session.add(editor)
+    db.session.flush()
+    return editor

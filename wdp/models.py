@@ -2,7 +2,13 @@
 from wdp.editors.models import Editor, EditorSession, RecoveryCode, SignInCounter  # noqa: F401
 from wdp.locations.models import Location, Organisation, Participation  # noqa: F401
 from wdp.mail.models import OutboxMessage  # noqa: F401
-from wdp.moderation.models import RatingEvent  # noqa: F401
+from wdp.moderation.models import (  # noqa: F401
+    MessageTemplate,
+    RatingEvent,
+    RatingVersion,
+    Reason,
+    Report,
+)
 from wdp.organisations.models import Response  # noqa: F401
 from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer  # noqa: F401
 from wdp.tokens import LinkToken  # noqa: F401

@@ -4,7 +4,7 @@ import itertools
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import make_location, make_rating
+from tests.factories import make_editor, make_location, make_rating
 from wdp.extensions import db
 from wdp.locations.models import Location
 from wdp.moderation.models import AppendOnlyError, RatingEvent
@@ -71,15 +71,17 @@ def test_every_status_has_a_path():
 @pytest.mark.parametrize("current,to", list(itertools.product(Status, Status)))
 def test_every_pair_is_allowed_or_refused(app_ctx, current, to):
     location = make_location()
+    editor = make_editor()
     rating = rating_in(location, current)
     events_before = db.session.scalar(select(func.count()).select_from(RatingEvent))
     if to in ALLOWED.get(current, set()):
-        transition(rating, to, actor_type="editor", actor_id=7, reasons=("anonymity",),
+        transition(rating, to, actor_type="editor", actor_id=editor.id, reasons=("anonymity",),
                    message="Waarom")
         assert rating.status == to
         event = db.session.scalars(select(RatingEvent).order_by(RatingEvent.id.desc())).first()
         assert (event.from_status, event.to_status, event.actor_type, event.actor_id,
-                event.reasons, event.message) == (current, to, "editor", 7, "anonymity", "Waarom")
+                event.reasons, event.message) == (current, to, "editor", editor.id, "anonymity",
+                                                  "Waarom")
     else:
         with pytest.raises(IllegalTransition):
             transition(rating, to, actor_type="editor")
@@ -162,9 +164,11 @@ def test_two_concurrent_moves_record_exactly_one(app):
     from wdp.moderation.workflow import ConcurrentTransition
     with app.app_context():
         location = make_location()
+        first_editor, second_editor = make_editor(), make_editor()
         rating = rating_in(location, Status.IN_MODERATION)
         db.session.commit()
         rating_id = rating.id
+        ids = first_editor.id, second_editor.id
         first = db.session
         with Session(db.engine) as other:
             theirs = other.get(Rating, rating_id)
@@ -174,10 +178,10 @@ def test_two_concurrent_moves_record_exactly_one(app):
                                                 Rating.status == "in_moderation")
                 .values(status="rejected"))
             other.add(RatingEvent(rating_id=theirs.id, from_status="in_moderation",
-                                  to_status="rejected", actor_type="editor", actor_id=2))
+                                  to_status="rejected", actor_type="editor", actor_id=ids[1]))
             other.commit()
             with pytest.raises(ConcurrentTransition):
-                transition(mine, "approved", actor_type="editor", actor_id=1)
+                transition(mine, "approved", actor_type="editor", actor_id=ids[0])
             first.rollback()
         events = db.session.scalars(select(RatingEvent.to_status).where(
             RatingEvent.rating_id == rating_id).order_by(RatingEvent.id)).all()

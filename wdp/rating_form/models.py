@@ -38,6 +38,9 @@ class Rating(db.Model):
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
     #: when text and e-mail were erased (expired, rejected past retention, withdrawn)
     personal_data_erased_at: Mapped[datetime | None]
+    #: an editor holds the item until reserved_until, so two editors never judge it at once
+    reserved_by_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id"))
+    reserved_until: Mapped[datetime | None]
     #: 1..n among the location's published ratings in publication order, kept dense by
     #: the state machine so any page of ratings is one index range
     publication_rank: Mapped[int | None]

@@ -8,7 +8,10 @@ from wdp.sectors.models import LocationKind, Sector, Theme
 
 
 def seed_reference_data():
-    """Create what is missing of the sectors, kinds and themes; never overwrite edits."""
+    """Create what is missing of the reference data every installation needs: sectors, kinds,
+    themes, and the moderation reasons and message templates; never overwrite edits."""
+    from wdp.moderation.operations import seed_moderation_defaults
+    seed_moderation_defaults()
     existing = {s.slug: s for s in db.session.scalars(select(Sector))}
     kinds = set(db.session.scalars(select(LocationKind.slug)))
     for position, info in enumerate(SECTORS):
