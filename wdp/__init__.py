@@ -60,10 +60,12 @@ def create_app(test_config=None):
 
     from wdp.pages import bp as pages_bp
     from wdp.sectors import register_sector_blueprints
+    from wdp.moderation.reports import bp as reports_bp
     from wdp.rating_form.views import bp as rating_form_bp
     from wdp.editors.views import bp as editors_bp
     app.register_blueprint(pages_bp)
     app.register_blueprint(rating_form_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(editors_bp)
     register_sector_blueprints(app)
     if app.config["WDP_BENCH_BASELINE"]:

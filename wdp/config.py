@@ -61,10 +61,12 @@ def from_environment(instance_path):
         "RATELIMIT_STORAGE_URI": os.environ.get("WDP_RATELIMIT_STORAGE_URI", "memory://"),
         "WDP_RATELIMIT_FORM_START": os.environ.get("WDP_RATELIMIT_FORM_START", "30 per hour"),
         "WDP_RATELIMIT_FORM_SUBMIT": os.environ.get("WDP_RATELIMIT_FORM_SUBMIT", "10 per hour"),
+        "WDP_RATELIMIT_REPORTS": os.environ.get("WDP_RATELIMIT_REPORTS", "20 per hour"),
         "WDP_RATELIMIT_EDITOR_SIGN_IN": os.environ.get("WDP_RATELIMIT_EDITOR_SIGN_IN",
                                                        "60 per hour"),
         # Editors: a session ends after this many minutes without a request.
         "WDP_EDITOR_IDLE_MINUTES": _int("WDP_EDITOR_IDLE_MINUTES", 30),
+        "WDP_RESERVATION_MINUTES": _int("WDP_RESERVATION_MINUTES", 10),
         # CSRF tokens live in the session as long as the session: a slow person is never
         # refused, and the session lasts as long as a draft can.
         "SESSION_PERMANENT": True,

@@ -12,9 +12,9 @@ def urls(app):
         location = make_location(name="WZC De Linde", municipality="Antwerpen", postcode="2000",
                                  phone="03 123 45 67", website="https://www.delinde.test",
                                  register_url="https://register.test/fiche/1")
-        for i in range(12):
-            make_rating(location, score=(i % 5) + 1, text=f"Een ervaring nummer {i}. " * 5,
-                        response="Dank je voor je waardering." if i % 3 == 0 else None)
+        ratings = [make_rating(location, score=(i % 5) + 1, text=f"Een ervaring nummer {i}. " * 5,
+                               response="Dank je voor je waardering." if i % 3 == 0 else None)
+                   for i in range(12)]
         few = make_location(name="Kinderdagverblijf Het Nestje", sector="kinderopvang",
                             municipality="Leuven", postcode="3000")
         make_rating(few, score=5)
@@ -27,6 +27,8 @@ def urls(app):
             "location page 2": f"/ouderenzorg/locatie/{location.id}?pagina=2",
             "location few": f"/kinderopvang/locatie/{few.id}",
             "rating start": f"/w/{location.code}",
+            "report a rating": f"/melden/{ratings[0].id}",
+            "report sent": f"/melden/{ratings[0].id}/verstuurd",
             "not found": "/bestaat-niet",
         }
         for slug in ("ouderenzorg", "kinderopvang", "jeugdhulp", "handicap"):
@@ -42,3 +44,13 @@ def test_every_page_passes_axe_and_fits(page, live_server, axe, urls, width):
         page.goto(live_server + url)
         assert_accessible(axe, page, f"{label} at {width}px")
         assert_no_sideways_scroll(page, f"{label} at {width}px")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_report_form_error_state_passes_axe(page, live_server, axe, urls, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server + urls["report a rating"])
+    page.click("button:has-text('Verstuur je melding')")
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(axe, page, f"report error at {width}px")
+    assert_no_sideways_scroll(page, f"report error at {width}px")
