@@ -50,6 +50,8 @@ def from_environment(instance_path):
         # The rating form: drafts, confirmation links, repeat ratings, text limits.
         "WDP_DRAFT_DAYS": _int("WDP_DRAFT_DAYS", 7),
         "WDP_CONFIRM_DAYS": _int("WDP_CONFIRM_DAYS", 7),
+        # How long the link in an "ask for changes" mail works.
+        "WDP_REVISE_DAYS": _int("WDP_REVISE_DAYS", 21),
         "WDP_REPEAT_INTERVAL_DAYS": _int("WDP_REPEAT_INTERVAL_DAYS", 180),
         "WDP_THEME_TEXT_LIMIT": _int("WDP_THEME_TEXT_LIMIT", 500),
         "WDP_EXPERIENCE_TEXT_LIMIT": _int("WDP_EXPERIENCE_TEXT_LIMIT", 2000),

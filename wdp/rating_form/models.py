@@ -50,6 +50,15 @@ class Rating(db.Model):
         back_populates="rating", cascade="all, delete-orphan")
     response = relationship("Response", uselist=False, back_populates="rating")
 
+    @property
+    def versions_count(self):
+        """How often the submitter changed this rating after the editors asked."""
+        from sqlalchemy import func, select
+
+        from wdp.moderation.models import RatingVersion
+        return db.session.scalar(select(func.count()).select_from(RatingVersion).where(
+            RatingVersion.rating_id == self.id))
+
 
 Index("ix_ratings_location_rank", Rating.location_id, Rating.publication_rank)
 
@@ -89,9 +98,12 @@ class Draft(db.Model):
     expires_at: Mapped[datetime] = mapped_column(index=True)
     #: set once submitted: the draft then only leads to the "check your mailbox" page
     rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
+    #: the rating this draft changes, after the editors asked for changes
+    revises_rating_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
 
     location: Mapped[Location] = relationship()
-    rating: Mapped[Rating | None] = relationship()
+    rating: Mapped[Rating | None] = relationship(foreign_keys=[rating_id])
+    revises: Mapped[Rating | None] = relationship(foreign_keys=[revises_rating_id])
 
 
 class FormStepCount(db.Model):

@@ -227,3 +227,85 @@ def mask_email(address):
     local, _, domain = address.partition("@")
     name, _, tld = domain.rpartition(".")
     return f"{local[:1]}{'*' * 3}@{name[:1]}{'*' * 3}.{tld}"
+
+
+# -- changing a rating after the editors asked for changes --------------------------------
+
+REVISE = "revise"
+
+
+def revise_link(rating):
+    """A fresh link for the "ask for changes" mail; earlier ones stop working."""
+    revoke_tokens(REVISE, rating.id)
+    raw = issue_token(REVISE, rating.id,
+                      timedelta(days=current_app.config["WDP_REVISE_DAYS"]))
+    return link_to("rating_form.revise", token=raw)
+
+
+def revisable_rating(raw):
+    """(rating, problem) for a revise link; problem is None, "unknown", "used" or "expired"."""
+    token = find_token(raw, REVISE)
+    if token is None:
+        return None, "unknown"
+    rating = db.session.get(Rating, token.subject_id)
+    if token.state == "used" or (rating and rating.status != Status.CHANGES_REQUESTED):
+        return rating, "used"
+    if token.state != "valid":
+        return rating, "expired"
+    return rating, None
+
+
+def draft_from_rating(rating, language):
+    """A draft holding the rating's answers, to change them and send them again."""
+    draft, raw = start_draft(rating.location, language)
+    draft.role = rating.role
+    draft.overall_score = rating.overall_score
+    draft.experience_text = rating.experience_text
+    draft.email = rating.email
+    draft.agreed = True
+    draft.revises_rating_id = rating.id
+    draft.answers = {answer.theme.key: {"theme_id": answer.theme_id, "score": answer.score,
+                                        "text": answer.text} for answer in rating.answers}
+    return draft, raw
+
+
+def snapshot(rating):
+    return {"role": rating.role, "overall_score": rating.overall_score,
+            "experience_text": rating.experience_text,
+            "answers": {str(a.theme_id): {"score": a.score, "text": a.text}
+                        for a in rating.answers}}
+
+
+def resubmit_draft(draft):
+    """Store what the rating said, put the changed answers in, and send it back to the editors."""
+    from wdp.moderation.models import RatingVersion
+    rating = draft.revises
+    number = 1 + (db.session.scalar(select(func.max(RatingVersion.number)).where(
+        RatingVersion.rating_id == rating.id)) or 0)
+    db.session.add(RatingVersion(rating_id=rating.id, number=number, snapshot=snapshot(rating)))
+    transition(rating, Status.IN_MODERATION, actor_type="submitter",
+               message="resubmitted after changes were asked")
+    rating.role = draft.role
+    rating.overall_score = draft.overall_score
+    rating.experience_text = draft.experience_text or ""
+    rating.answers.clear()
+    for answer in (draft.answers or {}).values():
+        rating.answers.append(RatingAnswer(theme_id=answer["theme_id"], score=answer["score"],
+                                           text=answer["text"]))
+    for token in db.session.scalars(select(LinkToken).where(
+            LinkToken.purpose == REVISE, LinkToken.subject_id == rating.id,
+            LinkToken.used_at.is_(None))):
+        token.used_at = now()
+    draft.rating = rating
+    draft.answers = {}
+    draft.email = None
+    draft.experience_text = None
+    return rating
+
+
+def last_editor_message(rating):
+    """What the editors wrote when they asked for changes."""
+    from wdp.moderation.models import RatingEvent
+    return db.session.scalar(select(RatingEvent.message).where(
+        RatingEvent.rating_id == rating.id, RatingEvent.to_status == Status.CHANGES_REQUESTED)
+        .order_by(RatingEvent.id.desc()).limit(1)) or ""

@@ -28,6 +28,7 @@ from wdp.rating_form.forms import (
     SubmitForm,
     ThemeForm,
 )
+from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition
 from wdp.rating_form.models import Rating
 from wdp.rating_form.steps import (
     ALL_STEPS,
@@ -204,6 +205,9 @@ def step(step):
         if request.method == "POST":
             abort(405)
         return _check(draft, themes)
+    if step == "email" and draft.revises_rating_id:
+        # The address of a rating being changed was confirmed already; it stays.
+        return redirect(url_for("rating_form.step", step=CHECK_STEP))
     sector_id = draft.location.sector_id
     form = _form_for(step, draft, themes, request.form if request.method == "POST" else None)
     if request.method == "POST":
@@ -263,6 +267,15 @@ def submit():
         db.session.rollback()
         return redirect(url_for("rating_form.sent"))
     db.session.refresh(draft)
+    if draft.revises_rating_id:
+        try:
+            ops.resubmit_draft(draft)
+        except (ConcurrentTransition, IllegalTransition):
+            db.session.rollback()
+            return redirect(url_for("rating_form.sent"))
+        ops.count_step(draft.location.sector_id, CHECK_STEP, "completions")
+        db.session.commit()
+        return redirect(url_for("rating_form.sent"))
     ops.submit_draft(draft, g.lang)
     ops.count_step(draft.location.sector_id, CHECK_STEP, "completions")
     db.session.commit()
@@ -322,6 +335,10 @@ def sent():
 
 
 def _sent_page(rating, change_form, resent=None, status=200):
+    if rating.versions_count:
+        return _private(make_response(render_template(
+            "rating_form/resubmitted.html", rating=rating, location=rating.location,
+            sector=rating.location.sector)))
     return _private(make_response(render_template(
         "rating_form/sent.html", rating=rating, masked=ops.mask_email(rating.email or "x@x.x"),
         change_form=change_form, resend_form=ConfirmForm(formdata=None), resent=resent,
@@ -393,3 +410,28 @@ def confirmed():
         return redirect(url_for("pages.home"))
     return _private(make_response(render_template("rating_form/confirmed.html",
                                                   reference=reference)))
+
+
+@bp.route("/aanpassen/<token>", methods=["GET", "POST"])
+def revise(token):
+    """Open a rating the editors asked to change: one button, then the check page."""
+    rating, problem = ops.revisable_rating(token)
+    if problem:
+        return _private(make_response(render_template(
+            "rating_form/revise_problem.html", problem=problem), 410))
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        old = _current_draft()
+        if old is not None and not old.rating_id:
+            ops.delete_draft(old)
+        draft, raw = ops.draft_from_rating(rating, rating.language)
+        db.session.commit()
+        response = redirect(url_for("rating_form.step", step=CHECK_STEP))
+        response.set_cookie(COOKIE, raw, max_age=current_app.config["WDP_DRAFT_DAYS"] * 86400,
+                            httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return _private(response)
+    message = ops.last_editor_message(rating)
+    return _private(make_response(render_template(
+        "rating_form/revise.html", form=form, rating=rating, message=message,
+        location=rating.location, sector=rating.location.sector)))
