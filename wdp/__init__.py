@@ -63,10 +63,14 @@ def create_app(test_config=None):
     from wdp.moderation.reports import bp as reports_bp
     from wdp.rating_form.views import bp as rating_form_bp
     from wdp.editors.views import bp as editors_bp
+    from wdp.moderation.views import bp as moderation_bp
+    from wdp.admin.views import bp as admin_bp
     app.register_blueprint(pages_bp)
     app.register_blueprint(rating_form_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(editors_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(admin_bp)
     register_sector_blueprints(app)
     if app.config["WDP_BENCH_BASELINE"]:
         from wdp.baseline import bp as baseline_bp

@@ -3,7 +3,7 @@ import logging
 import re
 
 #: the path segments after these prefixes are secrets (magic-link tokens)
-TOKEN_PATH = re.compile(r"(/bevestig/|/redactie/wachtwoord/)[A-Za-z0-9_\-]{8,}")
+TOKEN_PATH = re.compile(r"(/bevestig/|/aanpassen/|/redactie/wachtwoord/)[A-Za-z0-9_\-]{8,}")
 
 
 def redact(text):

@@ -1,0 +1,113 @@
+"""The inbox in real Chromium: three decisions by keyboard alone with and without JavaScript,
+and axe-core on the overview and the item page (with and without errors) at 1280 and 320 px."""
+import pytest
+
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll
+from tests.browser.test_editors import enter_code_by_keyboard, sign_in_by_keyboard
+from tests.editors.helpers import Clock, make_editor
+from tests.moderation.test_inbox import add_waiting
+from wdp.extensions import db
+from wdp.rating_form.models import Rating
+
+
+@pytest.fixture
+def clock(app):
+    return Clock(app)
+
+
+def tab_to(page, condition):
+    """Press Tab until the focused element meets the JavaScript condition on `el`."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached {condition}")
+
+
+def button(label):
+    return f"el.tagName === 'BUTTON' && el.textContent.trim() === '{label}'"
+
+
+def decide_three_by_keyboard(page, live_server, app, clock):
+    _, secret = make_editor(app)
+    ids = [add_waiting(app, clock, minutes_ago=minutes) for minutes in (300, 200, 100)]
+    sign_in_by_keyboard(page, live_server)
+    enter_code_by_keyboard(page, clock.code(secret))
+    page.wait_for_url("**/redactie/")
+    tab_to(page, "el.textContent.trim() === 'Naar de inbox'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/redactie/inbox")
+    tab_to(page, button("Volgende in Ouderenzorg"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/redactie/inbox/{ids[0]}")
+
+    tab_to(page, button("Goedkeuren"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/redactie/inbox/{ids[1]}")
+    assert page.locator("[role=status]").inner_text() == "Beslissing bewaard: goedgekeurd"
+
+    tab_to(page, "el.id === 'reasons-0'")
+    page.keyboard.press("Space")
+    tab_to(page, button("Afwijzen"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/redactie/inbox/{ids[2]}")
+    assert page.locator("[role=status]").inner_text() == "Beslissing bewaard: afgewezen"
+
+    tab_to(page, "el.id === 'changes_message'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Laat de naam van de verpleegster weg.")
+    tab_to(page, button("Vraag een aanpassing"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/redactie/inbox")
+    assert "Beslissing bewaard: aanpassing gevraagd" in page.locator("[role=status]").inner_text()
+
+    with app.app_context():
+        statuses = [db.session.get(Rating, i).status for i in ids]
+        messages = db.session.get(Rating, ids[2])
+        assert statuses == ["approved", "rejected", "changes_requested"]
+        from wdp.moderation.queries import history
+        assert history(messages)[-1].message == "Laat de naam van de verpleegster weg."
+
+
+def test_three_decisions_by_keyboard_with_javascript(page, live_server, app, clock):
+    decide_three_by_keyboard(page, live_server, app, clock)
+
+
+def test_three_decisions_by_keyboard_without_javascript(nojs_page, live_server, app, clock):
+    decide_three_by_keyboard(nojs_page, live_server, app, clock)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_inbox_pages_pass_axe_and_fit(page, live_server, app, clock, axe, width):
+    page.set_viewport_size({"width": width, "height": 900})
+
+    def check(label):
+        assert_accessible(axe, page, f"{label} at {width}px")
+        assert_no_sideways_scroll(page, f"{label} at {width}px")
+
+    _, secret = make_editor(app)
+    first = add_waiting(app, clock, text="Verpleegster Els van Dam belt 0470 12 34 56. Zie "
+                        "www.voorbeeld-blog.be of mail naar een.heel.lang.adres@voorbeeld.test.")
+    add_waiting(app, clock, email="iemand.met.een.lang.adres@voorbeeld.test",
+                sector="kinderopvang")
+    page.goto(f"{live_server}/redactie/aanmelden")
+    page.fill("#email", "anna@redactie.test")
+    page.fill("#password", "paard batterij nietje correct")
+    page.click("button:has-text('Aanmelden')")
+    page.wait_for_url("**/redactie/code")
+    page.fill("#code", clock.code(secret))
+    page.click("button:has-text('Aanmelden')")
+    page.wait_for_url("**/redactie/")
+    check("start page")
+    page.goto(f"{live_server}/redactie/inbox")
+    check("overview")
+    page.click("button:has-text('Volgende in Ouderenzorg')")
+    page.wait_for_url(f"**/redactie/inbox/{first}")
+    assert page.locator("mark").count() == 4
+    check("item page")
+    page.click("button:has-text('Afwijzen')")
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith("Fout: ")
+    check("item page with errors")
+    page.click(".error-summary a")
+    assert page.evaluate("document.activeElement.id") == "reasons-0"

@@ -1,0 +1,1 @@
+"""Admin pages: editor accounts, code-of-conduct reasons, message templates, theme wording."""

@@ -1,0 +1,75 @@
+"""Writes of the inbox: an editor's decision on a rating, its event and its mails."""
+from flask import current_app
+from sqlalchemy import select, update
+
+from wdp.extensions import db
+from wdp.mail.outbox import queue_mail
+from wdp.moderation import queries
+from wdp.moderation.models import MessageTemplate
+from wdp.moderation.workflow import Status, transition
+from wdp.rating_form.models import Rating
+from wdp.rating_form.steps import role_options
+from wdp.sectors.models import Theme
+
+DECISIONS = (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED, Status.SIGNALLED)
+
+
+def template_body(key, language):
+    """The editable start of a message, in the language (Dutch when there is none)."""
+    for lang in (language, "nl"):
+        body = db.session.scalar(select(MessageTemplate.body).where(
+            MessageTemplate.key == key, MessageTemplate.language == lang))
+        if body is not None:
+            return body
+    return ""
+
+
+def release(rating):
+    db.session.execute(update(Rating).where(Rating.id == rating.id)
+                       .values(reserved_by_id=None, reserved_until=None)
+                       .execution_options(synchronize_session=False))
+
+
+def decide(rating, decision, editor, *, reasons=(), message="", note=""):
+    """Record the editor's decision and queue its mails, in the caller's transaction.
+
+    Raises ConcurrentTransition when another editor decided first; the caller rolls back.
+    """
+    decision = Status(decision)
+    text = note if decision is Status.SIGNALLED else message
+    transition(rating, decision, actor_type="editor", actor_id=editor.id,
+               reasons=reasons if decision is Status.REJECTED else (), message=text)
+    release(rating)
+    context = {"reference": rating.reference, "location_name": rating.location.name}
+    if decision is Status.APPROVED:
+        # The publication issue replaces this mail by one with the "publish" link.
+        queue_mail(rating.email, "rating_approved", rating.language, **context)
+    elif decision is Status.REJECTED:
+        labels = queries.reasons_by_key()
+        queue_mail(rating.email, "rating_rejected", rating.language, message=message,
+                   reasons=[labels[key].label(rating.language) for key in reasons], **context)
+    elif decision is Status.CHANGES_REQUESTED:
+        from wdp.rating_form.operations import revise_link
+        queue_mail(rating.email, "rating_changes_requested", rating.language, message=message,
+                   link=revise_link(rating), days=current_app.config["WDP_REVISE_DAYS"],
+                   **context)
+    else:
+        # The submitter is told nothing: a mail could warn someone the signal is about.
+        queue_signal(rating, note)
+    return rating
+
+
+def queue_signal(rating, note):
+    """Mail the rating (never the submitter's address) to the sector's agency, in Dutch."""
+    location = rating.location
+    sector = location.sector
+    answers = queries.answers_in_order(rating)
+    themes = {theme.id: theme for theme in db.session.scalars(
+        select(Theme).where(Theme.id.in_([answer.theme_id for answer in answers])))}
+    roles = {value: label for value, label, _hint in role_options(sector.slug)}
+    return queue_mail(
+        sector.signal_email, "signal", "nl", note=note, reference=rating.reference,
+        location=location, sector=sector, role=roles.get(rating.role, rating.role),
+        overall_score=rating.overall_score, experience_text=rating.experience_text,
+        answers=[(themes[answer.theme_id], answer) for answer in answers],
+        confirmed_at=rating.confirmed_at)

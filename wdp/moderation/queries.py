@@ -1,0 +1,194 @@
+"""Reads of the inbox: queue figures, claiming the next item, and what the item page shows."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from wdp.clock import now
+from wdp.extensions import db
+from wdp.locations.models import Location
+from wdp.moderation import flags
+from wdp.moderation.models import RatingEvent, RatingVersion, Reason
+from wdp.moderation.workflow import Status
+from wdp.rating_form.models import Rating, RatingAnswer
+from wdp.sectors.models import Sector, Theme
+
+#: the same address used for this many confirmed ratings is worth a look
+MANY_RATINGS = 3
+#: this many ratings for one location within BURST_HOURS is a burst
+BURST_COUNT = 5
+BURST_HOURS = 24
+#: how often "Volgende" tries again when another editor claimed the same item first
+CLAIM_ATTEMPTS = 5
+
+
+def queue_overview():
+    """Per sector (in order): the sector, how many wait, how many are held, the oldest time."""
+    moment = now()
+    held = (Rating.reserved_until >= moment) & Rating.reserved_by_id.is_not(None)
+    rows = db.session.execute(
+        select(Location.sector_id, func.count(), func.min(Rating.confirmed_at),
+               func.count().filter(held))
+        .join(Location, Location.id == Rating.location_id)
+        .where(Rating.status == Status.IN_MODERATION)
+        .group_by(Location.sector_id)).all()
+    figures = {sector_id: (count, oldest, held) for sector_id, count, oldest, held in rows}
+    sectors = db.session.scalars(select(Sector).order_by(Sector.position, Sector.id)).all()
+    return [(sector, *figures.get(sector.id, (0, None, 0))) for sector in sectors]
+
+
+def _free(editor_id, moment):
+    return or_(Rating.reserved_until.is_(None), Rating.reserved_until < moment,
+               Rating.reserved_by_id == editor_id)
+
+
+def claim_next(editor_id, sector_id=None):
+    """Reserve the oldest waiting rating nobody else holds for the editor; its id or None.
+
+    The UPDATE repeats the conditions, so of two editors who picked the same row only one
+    changes it (rowcount 1); the other tries the next candidate. The caller commits.
+    """
+    moment = now()
+    until = moment + timedelta(minutes=current_app.config["WDP_RESERVATION_MINUTES"])
+    for _attempt in range(CLAIM_ATTEMPTS):
+        candidate = (select(Rating.id)
+                     .where(Rating.status == Status.IN_MODERATION, _free(editor_id, moment))
+                     .order_by(Rating.confirmed_at, Rating.id).limit(1))
+        if sector_id is not None:
+            candidate = candidate.join(Location, Location.id == Rating.location_id).where(
+                Location.sector_id == sector_id)
+        if db.session.get_bind().dialect.name == "postgresql":
+            # Rows another transaction is claiming right now are passed over, not waited for.
+            candidate = candidate.with_for_update(of=Rating, skip_locked=True)
+        rating_id = db.session.scalar(candidate)
+        if rating_id is None:
+            return None
+        claimed = db.session.execute(
+            update(Rating).where(Rating.id == rating_id, Rating.status == Status.IN_MODERATION,
+                                 _free(editor_id, moment))
+            .values(reserved_by_id=editor_id, reserved_until=until)
+            .execution_options(synchronize_session=False)).rowcount
+        if claimed == 1:
+            # An editor holds one item at a time: the one they skipped is free again.
+            db.session.execute(
+                update(Rating).where(Rating.reserved_by_id == editor_id, Rating.id != rating_id)
+                .values(reserved_by_id=None, reserved_until=None)
+                .execution_options(synchronize_session=False))
+            return rating_id
+    return None
+
+
+def reservation(rating):
+    """(editor, until) when someone holds the rating now, else None."""
+    if rating.reserved_by_id and rating.reserved_until and rating.reserved_until >= now():
+        from wdp.editors.models import Editor
+        return db.session.get(Editor, rating.reserved_by_id), rating.reserved_until
+    return None
+
+
+def answers_in_order(rating):
+    return db.session.scalars(
+        select(RatingAnswer).where(RatingAnswer.rating_id == rating.id)
+        .join(Theme, Theme.id == RatingAnswer.theme_id).order_by(Theme.position, Theme.id)
+    ).all()
+
+
+def history(rating):
+    return db.session.scalars(select(RatingEvent).where(RatingEvent.rating_id == rating.id)
+                              .order_by(RatingEvent.at, RatingEvent.id)).all()
+
+
+def last_decision(rating):
+    """The newest event that moved the rating out of moderation, or None."""
+    return db.session.scalars(
+        select(RatingEvent).where(RatingEvent.rating_id == rating.id,
+                                  RatingEvent.from_status == Status.IN_MODERATION)
+        .order_by(RatingEvent.id.desc()).limit(1)).first()
+
+
+def active_reasons():
+    return db.session.scalars(select(Reason).where(Reason.active)
+                              .order_by(Reason.position, Reason.id)).all()
+
+
+def reasons_by_key():
+    return {reason.key: reason for reason in db.session.scalars(select(Reason))}
+
+
+def repeats(rating):
+    """Other confirmed ratings of the same address for the same location within the interval."""
+    if not rating.email or rating.confirmed_at is None:
+        return []
+    interval = timedelta(days=current_app.config["WDP_REPEAT_INTERVAL_DAYS"])
+    query = select(Rating).where(
+        Rating.id != rating.id, Rating.location_id == rating.location_id,
+        func.lower(Rating.email) == rating.email.lower(),
+        Rating.confirmed_at.between(rating.confirmed_at - interval,
+                                    rating.confirmed_at + interval))
+    if rating.repeat_of_id:
+        query = select(Rating).where(or_(Rating.id.in_(query.with_only_columns(Rating.id)),
+                                         Rating.id == rating.repeat_of_id))
+    return db.session.scalars(query.order_by(Rating.confirmed_at)).all()
+
+
+def same_address(rating):
+    """(count, roles) of all confirmed ratings with this address, this one included."""
+    if not rating.email:
+        return 0, []
+    rows = db.session.execute(
+        select(Rating.role, func.count()).where(
+            func.lower(Rating.email) == rating.email.lower(), Rating.confirmed_at.is_not(None))
+        .group_by(Rating.role).order_by(Rating.role)).all()
+    return sum(count for _role, count in rows), [role for role, _count in rows]
+
+
+def burst(rating):
+    """How many confirmed ratings the location got within BURST_HOURS around this one."""
+    moment = rating.confirmed_at or rating.submitted_at
+    if moment is None:
+        return 0
+    window = timedelta(hours=BURST_HOURS)
+    return db.session.scalar(select(func.count()).select_from(Rating).where(
+        Rating.location_id == rating.location_id,
+        Rating.confirmed_at.between(moment - window, moment + window)))
+
+
+def item_flags(rating, answers):
+    """What the item page warns about, as a dict the template reads."""
+    location = rating.location
+    ignore = (location.name, location.organisation.name if location.organisation else "")
+    text_kinds = flags.kinds_in(rating.experience_text, ignore)
+    for answer in answers:
+        text_kinds |= flags.kinds_in(answer.text, ignore)
+    count, roles = same_address(rating)
+    bursting = burst(rating)
+    return {
+        "repeats": repeats(rating),
+        "address_count": count if count >= MANY_RATINGS else 0,
+        "address_roles": roles,
+        "burst": bursting if bursting >= BURST_COUNT else 0,
+        "text": [kind for kind in flags.KINDS if kind in text_kinds],
+        "ignore": ignore,
+    }
+
+
+def changes_since_last_version(rating, answers):
+    """(version, [(theme or None, field, old, new)]): the newest stored version against the
+    rating as it is now; None when the rating was never changed."""
+    version = db.session.scalars(
+        select(RatingVersion).where(RatingVersion.rating_id == rating.id)
+        .order_by(RatingVersion.number.desc()).limit(1)).first()
+    if version is None:
+        return None
+    old = version.snapshot or {}
+    changes = []
+    for field in ("role", "overall_score", "experience_text"):
+        if old.get(field) != getattr(rating, field):
+            changes.append((None, field, old.get(field), getattr(rating, field)))
+    old_answers = {str(key): value for key, value in (old.get("answers") or {}).items()}
+    for answer in answers:
+        before = old_answers.get(str(answer.theme_id), {})
+        for field in ("score", "text"):
+            if before.get(field) != getattr(answer, field):
+                changes.append((answer.theme, field, before.get(field), getattr(answer, field)))
+    return version, changes

@@ -1,0 +1,150 @@
+"""The editors' inbox: queues per sector, "Volgende", the item page and its decisions."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_timedelta
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from wdp.clock import now
+from wdp.editors.auth import editor_required
+from wdp.extensions import db
+from wdp.moderation import decisions, queries
+from wdp.moderation.flags import highlight
+from wdp.moderation.forms import DecisionForm, NextForm
+from wdp.moderation.workflow import ConcurrentTransition, Status
+from wdp.rating_form.models import Rating
+from wdp.rating_form.steps import ROLE_LABELS, role_options, speaks_to_user
+from wdp.sectors.models import Sector
+
+bp = Blueprint("moderation", __name__, url_prefix="/redactie/inbox")
+
+
+@bp.after_request
+def _never_cached(response):
+    # Submitters' e-mail addresses and texts: no copies in shared caches or the back button.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("")
+@editor_required
+def overview():
+    """Show per sector how many ratings wait and how old the oldest is."""
+    moment = now()
+    return render_template("moderation/overview.html", queues=queries.queue_overview(),
+                           age=lambda since: format_timedelta(moment - since, threshold=1.5)
+                           if since else "", next_form=NextForm())
+
+
+@bp.post("/volgende")
+@editor_required
+def next_item():
+    """Reserve the oldest free rating (of one sector or of all) and open it."""
+    if not NextForm().validate_on_submit():
+        abort(400)
+    sector = None
+    if request.form.get("sector"):
+        sector = db.session.scalar(select(Sector).where(Sector.slug == request.form["sector"]))
+        if sector is None:
+            abort(404)
+    return _open_next(sector)
+
+
+def _open_next(sector):
+    rating_id = queries.claim_next(g.editor.id, sector.id if sector else None)
+    db.session.commit()
+    if rating_id is None:
+        flash(_("Er wacht nu niets in %(sector)s.", sector=sector.name) if sector
+              else _("Er wacht nu niets meer."))
+        return redirect(url_for("moderation.overview"))
+    return redirect(url_for("moderation.item", rating_id=rating_id))
+
+
+def _rating_or_404(rating_id):
+    rating = db.session.get(Rating, rating_id)
+    if rating is None or rating.status == Status.DRAFT:
+        abort(404)
+    return rating
+
+
+def _new_form(rating):
+    form = DecisionForm(data={
+        "reject_message": decisions.template_body("rejected", rating.language),
+        "changes_message": decisions.template_body("changes_requested", rating.language),
+    })
+    form.set_reasons(queries.active_reasons())
+    return form
+
+
+@bp.get("/<int:rating_id>")
+@editor_required
+def item(rating_id):
+    """Show everything about one rating that the check needs, and the decisions."""
+    rating = _rating_or_404(rating_id)
+    return _item_page(rating, _new_form(rating))
+
+
+@bp.post("/<int:rating_id>")
+@editor_required
+def decide(rating_id):
+    """Record a decision, then open the next rating of the same sector."""
+    rating = _rating_or_404(rating_id)
+    form = _new_form(rating)
+    if not form.validate_on_submit():
+        return _item_page(rating, form)
+    decision = Status(form.decision.data)
+    sector = rating.location.sector
+    if rating.status != Status.IN_MODERATION:
+        form.decision.errors.append(_already_decided(rating))
+        return _item_page(rating, form)
+    try:
+        decisions.decide(rating, decision, g.editor, reasons=form.reasons.data,
+                         message=form.reject_message.data if decision is Status.REJECTED
+                         else form.changes_message.data, note=form.signal_note.data)
+        db.session.commit()
+    except ConcurrentTransition:
+        db.session.rollback()
+        rating = _rating_or_404(rating_id)
+        form.decision.errors.append(_already_decided(rating))
+        return _item_page(rating, form)
+    flash(_("Beslissing bewaard: %(decision)s", decision=str(decision.label).lower()))
+    return _open_next(sector)
+
+
+def _already_decided(rating):
+    event = queries.last_decision(rating)
+    if event is None:
+        return _("Deze waardering wacht niet meer op de redactie: %(status)s.",
+                 status=Status(rating.status).label)
+    return _("Deze waardering is al beoordeeld door %(name)s om %(time)s: %(decision)s",
+             name=actor_name(event), time=format_datetime(event.at, "d/MM/y HH:mm"),
+             decision=str(Status(event.to_status).label).lower())
+
+
+def actor_name(event):
+    if event.actor_type == "editor" and event.editor is not None:
+        return event.editor.name
+    if event.actor_type == "submitter":
+        return _("indiener")
+    return _("systeem")
+
+
+def role_label(sector, role):
+    labels = {value: label for value, label, _hint in role_options(sector.slug)}
+    return labels.get(role) or ROLE_LABELS.get(role, (role,))[0]
+
+
+def _item_page(rating, form):
+    location = rating.location
+    sector = location.sector
+    answers = queries.answers_in_order(rating)
+    flags = queries.item_flags(rating, answers)
+    reasons = queries.reasons_by_key()
+    return render_template(
+        "moderation/item.html", rating=rating, location=location, sector=sector, form=form,
+        answers=answers, flags=flags, role=role_label(sector, rating.role),
+        self_wording=speaks_to_user(sector.slug, rating.role),
+        mark=lambda text: highlight(text, flags["ignore"]),
+        history=queries.history(rating), reasons=reasons, actor_name=actor_name,
+        changes=queries.changes_since_last_version(rating, answers),
+        reservation=queries.reservation(rating), role_label=role_label,
+        waiting=rating.status == Status.IN_MODERATION, Status=Status)
