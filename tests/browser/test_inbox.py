@@ -111,3 +111,32 @@ def test_inbox_pages_pass_axe_and_fit(page, live_server, app, clock, axe, width)
     check("item page with errors")
     page.click(".error-summary a")
     assert page.evaluate("document.activeElement.id") == "reasons-0"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_reports_withdrawal_and_search_pass_axe(page, live_server, app, clock, axe, width):
+    from tests.moderation.test_followup import reported_rating
+    page.set_viewport_size({"width": width, "height": 900})
+    _, secret = make_editor(app)
+    rating_id, _ = reported_rating(app)
+    approved_id = add_waiting(app, clock)
+    with app.app_context():
+        from wdp.moderation.workflow import transition
+        transition(db.session.get(Rating, approved_id), "approved", actor_type="system")
+        db.session.commit()
+    sign_in_by_keyboard(page, live_server)
+    enter_code_by_keyboard(page, clock.code(secret))
+    page.wait_for_url("**/redactie/")
+    page.goto(f"{live_server}/redactie/inbox/{rating_id}")
+    assert_accessible(axe, page, f"reported item {width}")
+    page.click("button:has-text('Haal de waardering van de site')")
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(axe, page, f"remove error {width}")
+    assert_no_sideways_scroll(page, f"remove error {width}")
+    page.goto(f"{live_server}/redactie/inbox/{approved_id}")
+    page.click("button:has-text('Trek de goedkeuring in')")
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(axe, page, f"withdraw error {width}")
+    page.goto(f"{live_server}/redactie/inbox/zoeken?q=W-MELD01")
+    assert_accessible(axe, page, f"search {width}")
+    assert_no_sideways_scroll(page, f"search {width}")

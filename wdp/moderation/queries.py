@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from wdp.clock import now
 from wdp.extensions import db
@@ -192,3 +193,27 @@ def changes_since_last_version(rating, answers):
             if before.get(field) != getattr(answer, field):
                 changes.append((answer.theme, field, before.get(field), getattr(answer, field)))
     return version, changes
+
+
+def find_ratings(query, limit=50):
+    """Ratings by reference (exact), e-mail address (exact) or location name, newest first."""
+    from wdp.locations.search_keys import query_words
+    conditions = [Rating.reference == query.upper(), func.lower(Rating.email) == query.lower()]
+    words = query_words(query)
+    if words:
+        location_match = [Location.search_key.like(f"% {word}%") for word in words]
+        conditions.append(Rating.location_id.in_(
+            select(Location.id).where(*location_match)))
+    return db.session.scalars(
+        select(Rating).where(Rating.status != "draft", or_(*conditions))
+        .options(joinedload(Rating.location))
+        .order_by(Rating.id.desc()).limit(limit)).all()
+
+
+def open_report_ratings():
+    """Published ratings with reports nobody handled yet, oldest report first."""
+    from wdp.moderation.models import Report
+    first = func.min(Report.created_at)
+    return db.session.execute(
+        select(Rating, func.count(Report.id), first).join(Report, Report.rating_id == Rating.id)
+        .where(Report.outcome.is_(None)).group_by(Rating.id).order_by(first)).all()

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from wdp.clock import now
 from wdp.editors.auth import editor_required
 from wdp.extensions import db
-from wdp.moderation import decisions, queries
+from wdp.moderation import decisions, followup, queries
 from wdp.moderation.flags import highlight
 from wdp.moderation.forms import DecisionForm, NextForm
-from wdp.moderation.workflow import ConcurrentTransition, Status
+from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status
 from wdp.rating_form.models import Rating
 from wdp.rating_form.steps import ROLE_LABELS, role_options, speaks_to_user
 from wdp.sectors.models import Sector
@@ -32,7 +32,8 @@ def overview():
     moment = now()
     return render_template("moderation/overview.html", queues=queries.queue_overview(),
                            age=lambda since: format_timedelta(moment - since, threshold=1.5)
-                           if since else "", next_form=NextForm())
+                           if since else "", next_form=NextForm(),
+                           reported=queries.open_report_ratings())
 
 
 @bp.post("/volgende")
@@ -133,7 +134,14 @@ def role_label(sector, role):
     return labels.get(role) or ROLE_LABELS.get(role, (role,))[0]
 
 
-def _item_page(rating, form):
+def _report_form(rating, formdata=None):
+    form = followup.ReportDecisionForm(formdata=formdata, data={
+        "remove_message": decisions.template_body("removed", rating.language)})
+    form.set_reasons(queries.active_reasons())
+    return form
+
+
+def _item_page(rating, form, withdraw_form=None, report_form=None):
     location = rating.location
     sector = location.sector
     answers = queries.answers_in_order(rating)
@@ -147,4 +155,64 @@ def _item_page(rating, form):
         history=queries.history(rating), reasons=reasons, actor_name=actor_name,
         changes=queries.changes_since_last_version(rating, answers),
         reservation=queries.reservation(rating), role_label=role_label,
-        waiting=rating.status == Status.IN_MODERATION, Status=Status)
+        waiting=rating.status == Status.IN_MODERATION, Status=Status,
+        withdraw_form=withdraw_form or followup.WithdrawApprovalForm(formdata=None),
+        report_form=report_form or _report_form(rating), reports=followup.open_reports(rating))
+
+
+@bp.post("/<int:rating_id>/intrekken")
+@editor_required
+def withdraw_approval(rating_id):
+    """Withdraw an approval, with a reason: the rating waits for the editors again."""
+    rating = _rating_or_404(rating_id)
+    form = followup.WithdrawApprovalForm()
+    if not form.validate_on_submit():
+        return _item_page(rating, _new_form(rating), withdraw_form=form)
+    try:
+        followup.withdraw_approval(rating, g.editor, form.reason.data)
+        db.session.commit()
+    except (ConcurrentTransition, IllegalTransition):
+        db.session.rollback()
+        rating = _rating_or_404(rating_id)
+        form.reason.errors.append(_already_decided(rating))
+        return _item_page(rating, _new_form(rating), withdraw_form=form)
+    flash(_("Goedkeuring ingetrokken. De waardering wacht weer op de redactie."))
+    return redirect(url_for("moderation.item", rating_id=rating.id))
+
+
+@bp.post("/<int:rating_id>/melding")
+@editor_required
+def handle_reports(rating_id):
+    """Keep a reported rating online, or take it off the site with reasons."""
+    rating = _rating_or_404(rating_id)
+    form = _report_form(rating, request.form)
+    if not form.validate_on_submit():
+        return _item_page(rating, _new_form(rating), report_form=form)
+    if not followup.open_reports(rating):
+        form.outcome.errors.append(_("Deze meldingen zijn al afgehandeld."))
+        return _item_page(rating, _new_form(rating), report_form=form)
+    try:
+        if form.outcome.data == "keep":
+            followup.keep_reported(rating, g.editor)
+        else:
+            followup.remove_reported(rating, g.editor, form.remove_reasons.data,
+                                     form.remove_message.data)
+        db.session.commit()
+    except (ConcurrentTransition, IllegalTransition):
+        db.session.rollback()
+        rating = _rating_or_404(rating_id)
+        form.outcome.errors.append(_already_decided(rating))
+        return _item_page(rating, _new_form(rating), report_form=form)
+    flash(_("De waardering blijft online.") if form.outcome.data == "keep"
+          else _("De waardering is van de site gehaald."))
+    return redirect(url_for("moderation.overview"))
+
+
+@bp.get("/zoeken")
+@editor_required
+def search():
+    """Find ratings by reference number, e-mail address or location."""
+    query = (request.args.get("q") or "").strip()[:200]
+    results = queries.find_ratings(query) if query else []
+    return render_template("moderation/search.html", query=query, results=results,
+                           Status=Status)
