@@ -130,13 +130,48 @@ def test_reports_withdrawal_and_search_pass_axe(page, live_server, app, clock, a
     page.goto(f"{live_server}/redactie/inbox/{rating_id}")
     assert_accessible(axe, page, f"reported item {width}")
     page.click("button:has-text('Haal de waardering van de site')")
-    assert page.locator(".error-summary").count() == 1
+    page.wait_for_selector(".error-summary")
     assert_accessible(axe, page, f"remove error {width}")
     assert_no_sideways_scroll(page, f"remove error {width}")
     page.goto(f"{live_server}/redactie/inbox/{approved_id}")
     page.click("button:has-text('Trek de goedkeuring in')")
-    assert page.locator(".error-summary").count() == 1
+    page.wait_for_selector(".error-summary")
     assert_accessible(axe, page, f"withdraw error {width}")
     page.goto(f"{live_server}/redactie/inbox/zoeken?q=W-MELD01")
     assert_accessible(axe, page, f"search {width}")
     assert_no_sideways_scroll(page, f"search {width}")
+
+
+def test_with_htmx_a_decision_swaps_in_the_next_item_and_shortcuts_move_focus(
+        page, live_server, app, clock):
+    _, secret = make_editor(app)
+    first, second = (add_waiting(app, clock, minutes_ago=m) for m in (300, 200))
+    sign_in_by_keyboard(page, live_server)
+    enter_code_by_keyboard(page, clock.code(secret))
+    page.wait_for_url("**/redactie/")
+    page.goto(f"{live_server}/redactie/inbox")
+    page.keyboard.press("v")
+    assert page.evaluate("document.activeElement.textContent.trim()") == (
+        "Volgende uit alle sectoren")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/redactie/inbox/{first}")
+    assert "Nog 2 waarderingen wachten" in page.locator(".queue-left").inner_text()
+    page.evaluate("window.__marker = 'no reload'")
+    page.keyboard.press("b")
+    assert page.evaluate("document.activeElement.id") == "decision"
+    page.click("button[value=approved]")
+    page.wait_for_url(f"**/redactie/inbox/{second}")
+    page.wait_for_selector(".queue-left:has-text('Nog 1 waardering wacht')")
+    assert page.evaluate("window.__marker") == "no reload", "htmx swapped, no full page load"
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    assert page.title().startswith(f"Waardering W-T{second:05d}")
+    assert "Beslissing bewaard: goedgekeurd" in page.locator("[role=status]").inner_text()
+    # switched off, the keys do nothing
+    page.goto(f"{live_server}/redactie/inbox")
+    page.click("summary:has-text('Sneltoetsen')")
+    page.uncheck("#shortcuts-on")
+    page.goto(f"{live_server}/redactie/inbox/{second}")
+    page.keyboard.press("b")
+    assert page.evaluate("document.activeElement.id") != "decision"
+    with app.app_context():
+        assert db.session.get(Rating, first).status == "approved"

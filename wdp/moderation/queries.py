@@ -217,3 +217,9 @@ def open_report_ratings():
     return db.session.execute(
         select(Rating, func.count(Report.id), first).join(Report, Report.rating_id == Rating.id)
         .where(Report.outcome.is_(None)).group_by(Rating.id).order_by(first)).all()
+
+
+def waiting_in_sector(sector):
+    return db.session.scalar(
+        select(func.count()).select_from(Rating).join(Location, Location.id == Rating.location_id)
+        .where(Rating.status == Status.IN_MODERATION, Location.sector_id == sector.id))

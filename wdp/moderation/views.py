@@ -19,6 +19,14 @@ bp = Blueprint("moderation", __name__, url_prefix="/redactie/inbox")
 
 
 @bp.after_request
+def _htmx_history(response):
+    """After htmx followed a decision's redirect, show the page's own address."""
+    if request.headers.get("HX-Request") and request.method == "GET" and response.status_code == 200:
+        response.headers["HX-Push-Url"] = request.full_path.rstrip("?")
+    return response
+
+
+@bp.after_request
 def _never_cached(response):
     # Submitters' e-mail addresses and texts: no copies in shared caches or the back button.
     response.headers["Cache-Control"] = "no-store"
@@ -156,6 +164,7 @@ def _item_page(rating, form, withdraw_form=None, report_form=None):
         changes=queries.changes_since_last_version(rating, answers),
         reservation=queries.reservation(rating), role_label=role_label,
         waiting=rating.status == Status.IN_MODERATION, Status=Status,
+        waiting_in_sector=queries.waiting_in_sector(sector),
         withdraw_form=withdraw_form or followup.WithdrawApprovalForm(formdata=None),
         report_form=report_form or _report_form(rating), reports=followup.open_reports(rating))
 

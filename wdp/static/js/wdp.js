@@ -1,10 +1,13 @@
 // Progressive enhancement only; every page works without this file.
+document.documentElement.classList.add("js");
 
-// After htmx swaps in new content, move focus to its heading so keyboard and
-// screen-reader users know the page changed (htmx updates the title).
+// After htmx swaps in new content, move focus to the error summary when there is one,
+// else to the new heading, so keyboard and screen-reader users know the page changed
+// (htmx updates the title from the response).
 document.addEventListener("htmx:afterSettle", function () {
-  var heading = document.querySelector("[data-focus-after-swap]");
-  if (heading) { heading.focus(); }
+  var target = document.querySelector(".error-summary") ||
+    document.querySelector("[data-focus-after-swap]");
+  if (target) { target.focus(); }
 });
 
 // A live character count under text areas with a limit (the limit is also in the hint).
@@ -30,4 +33,33 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("textarea[data-limit]").forEach(function (area) {
     updateCount(area, false);
   });
+  var toggle = document.querySelector("[data-shortcuts-switch]");
+  if (toggle) { toggle.checked = shortcutsOn(); }
+});
+
+// The editors' inbox shortcuts (documented on the inbox page, WCAG 2.1.4): a key only moves
+// focus, it never decides; they can be switched off, and they rest while typing.
+function shortcutsOn() {
+  try { return window.localStorage.getItem("wdp-shortcuts") !== "off"; } catch (e) { return true; }
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("[data-shortcuts-switch]")) {
+    try { window.localStorage.setItem("wdp-shortcuts", event.target.checked ? "on" : "off"); }
+    catch (e) { /* private mode: the switch lasts for this page only */ }
+  }
+});
+document.addEventListener("keydown", function (event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || !shortcutsOn()) { return; }
+  var el = event.target;
+  if (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) { return; }
+  var target = null;
+  if (event.key === "v") {
+    target = document.querySelector("[data-shortcut-next]");
+  } else if (event.key === "b") {
+    target = document.getElementById("decision");
+  }
+  if (target) {
+    event.preventDefault();
+    target.focus();
+  }
 });
