@@ -10,11 +10,16 @@ bench/results/<time>.json and exits with status 1 when a target is missed:
   - the location page serves at least 50% of the baseline page's requests per second;
   - the p95 latency of the location page and of the last ratings page of the 50,000-rating
     location is at most twice the baseline page's.
+The row `location_cold` is shown beside them but is not a target: its requests rotate over
+5,000 different listed locations (a wrk Lua `request()`), so nearly every one misses the
+per-worker cache of rendered location pages (wdp/locations/page_cache.py) that the single-URL
+location rows hit after their first request.
 """
 import argparse
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import signal
@@ -40,6 +45,10 @@ SEARCH_WORD = "zon"
 SEARCH_MUNICIPALITY = "antwerpen"
 MIN_THROUGHPUT_RATIO = 0.5
 MAX_P95_RATIO = 2.0
+#: how many different listed locations the location_cold row rotates over
+COLD_LOCATIONS = 5000
+#: cold-row locations checked to be real pages first, and then left out of the rotation
+COLD_CHECKED = 5
 
 #: wrk's own summary rounds percentiles; this prints them exactly, in microseconds
 WRK_REPORT = """
@@ -53,6 +62,41 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(90), latency:percentile(95),
     latency:percentile(99), latency.mean, latency.max,
     e.connect + e.read + e.write + e.timeout, e.status))
+  if wdp_extra then io.write("WDP_EXTRA " .. wdp_extra() .. "\\n") end
+end
+"""
+
+#: location_cold: thread t of T asks for paths[offset + t + k*T], k = 0, 1, ..., so no two
+#: requests of one run ask for the same location; the offset (the first script argument)
+#: moves on after every run (see main()), so the next run does not either. done() reports
+#: the most requests one thread made, which is how far the next offset must move.
+WRK_COLD = r"""
+paths = {PATHS}
+counter = 0
+index = 0
+offset = 0
+stride = 1
+local threads = {}
+setup = function(thread)
+  thread:set("index", #threads)
+  table.insert(threads, thread)
+end
+init = function(args)
+  offset = tonumber(args[1]) or 0
+  stride = tonumber(args[2]) or 1
+end
+request = function()
+  local i = (offset + index + counter * stride) % #paths
+  counter = counter + 1
+  return wrk.format("GET", paths[i + 1])
+end
+wdp_extra = function()
+  local most = 0
+  for _, thread in ipairs(threads) do
+    local n = thread:get("counter")
+    if n > most then most = n end
+  end
+  return string.format("{\"most_per_thread\": %d, \"threads\": %d}", most, #threads)
 end
 """
 
@@ -107,11 +151,52 @@ def pick_pages(url, per_page):
     return pages, data
 
 
-def start_gunicorn(database_url, port, workers, log):
+#: listed as the app lists them (wdp.locations.models.is_listed)
+LISTED = """l.in_register AND l.register_status = 'actief' AND EXISTS (
+    SELECT 1 FROM participations p WHERE p.location_id = l.id AND p.signed_on <= current_date
+    AND (p.ended_on IS NULL OR p.ended_on > current_date))"""
+
+
+def listed_locations(url):
+    """(id, code, sector slug, published ratings) of every listed location, by id."""
+    published = ("l.score_1_count + l.score_2_count + l.score_3_count + l.score_4_count "
+                 "+ l.score_5_count")
+    with fill.psycopg.connect(fill.libpq(url, DATABASE)) as conn:
+        return conn.execute(
+            f"SELECT l.id, l.code, s.slug, {published} FROM locations l "
+            f"JOIN sectors s ON s.id = l.sector_id WHERE {LISTED} ORDER BY l.id").fetchall()
+
+
+def pick_cold(url, per_page, exclude, count=COLD_LOCATIONS, seed=20261123):
+    """The location_cold row: `count` listed locations in a fixed random order, plus a few
+    others to check first. All sectors: ouderenzorg alone has about 3,000 locations, and a
+    rotation shorter than the workers' caches together (2 x WDP_PAGE_CACHE_SIZE = 4,000)
+    would come back to pages still cached."""
+    rows = [row for row in listed_locations(url) if row[0] not in exclude]
+    random.Random(seed).shuffle(rows)
+    if len(rows) < count + COLD_CHECKED:
+        sys.exit(f"only {len(rows)} listed locations for a rotation of {count}")
+    checked, rotation = rows[:COLD_CHECKED], rows[COLD_CHECKED:COLD_CHECKED + count]
+    paths = [f"/{slug}/locatie/{location_id}" for location_id, _, slug, _ in rotation]
+    checks = [(f"/{slug}/locatie/{location_id}", min(per_page, published))
+              for location_id, _, slug, published in checked]
+    sectors = {}
+    for _, _, slug, _ in rotation:
+        sectors[slug] = sectors.get(slug, 0) + 1
+    published = sorted(row[3] for row in rotation)
+    data = {"locations": len(rotation), "sectors": sectors,
+            "published_ratings_mean": mean(published),
+            "published_ratings_median": published[len(published) // 2],
+            "published_ratings_max": published[-1]}
+    return paths, checks, data
+
+
+def start_gunicorn(database_url, port, workers, log, extra_env=None, extra_args=()):
     # PYTHONPATH: this checkout's app, whichever checkout the venv was installed from.
     env = dict(os.environ, WDP_DATABASE_URL=database_url, WDP_BENCH_BASELINE="1",
                WDP_SECRET_KEY=secrets.token_urlsafe(32), PYTHONPATH=str(ROOT))
-    command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    env.update(extra_env or {})
+    command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", *extra_args]
     config = ROOT / "gunicorn.conf.py"
     if config.exists():
         # The production settings (its access log too); -w and -b above take precedence.
@@ -165,14 +250,19 @@ def check_page(base, name, path, expected_ratings):
         sys.exit(f"{name} ({path}) is not the page to measure: {', '.join(problems)}")
 
 
-def wrk(base, path, args, duration, script):
+def wrk(base, path, args, duration, script, script_args=()):
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}",
                "--timeout", "10s", "-s", script, base + path]
+    if script_args:
+        command += ["--", *map(str, script_args)]
     seconds = int(re.fullmatch(r"(\d+)s?", duration).group(1))
     output = subprocess.run(command, capture_output=True, text=True, check=True,
                             timeout=seconds + 60).stdout
     line = next(line for line in output.splitlines() if line.startswith("WDP_RESULT "))
     result = json.loads(line.removeprefix("WDP_RESULT "))
+    for line in output.splitlines():
+        if line.startswith("WDP_EXTRA "):
+            result.update(json.loads(line.removeprefix("WDP_EXTRA ")))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     if result["errors"] or result["bad_status"]:
         sys.exit(f"wrk saw {result['errors']} socket errors and {result['bad_status']} "
@@ -234,6 +324,13 @@ def main(argv=None):
     fill.main(["--url", args.url])  # starts the cluster; fills only if the template is not ready
     fresh_database(url)
     pages, data = pick_pages(url, per_page)
+    cold_paths, cold_checks, data["location_cold"] = pick_cold(
+        url, per_page, {data["typical_location"]["id"], data["big_location"]["id"]})
+    # Beside the location row; not a page of its own but a rotation (see WRK_COLD).
+    pages = {name: value for key, value in pages.items()
+             for name, value in [(key, value)] + (
+                 [("location_cold", (f"/*/locatie/<{len(cold_paths):,} ids rotating>", None))]
+                 if key == "location" else [])}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     database_url = url.set(database=DATABASE).render_as_string(hide_password=False)
@@ -241,16 +338,37 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="wdp-bench-") as scratch:
         script = str(Path(scratch) / "report.lua")
         Path(script).write_text(WRK_REPORT)
+        cold_script = str(Path(scratch) / "cold.lua")
+        Path(cold_script).write_text(WRK_COLD.replace(
+            "PATHS", ", ".join(f'"{path}"' for path in cold_paths)) + WRK_REPORT)
+        cold = {"position": 0, "requested": 0}
+
+        def measure(name, duration):
+            if name != "location_cold":
+                return wrk(base, pages[name][0], args, duration, script)
+            result = wrk(base, cold_paths[0], args, duration, cold_script,
+                         (cold["position"], args.threads))
+            # How far the fastest thread got: the next run starts after it.
+            used = result["most_per_thread"] * result["threads"]
+            result["rotation_start"] = cold["position"]
+            cold["position"] = (cold["position"] + used) % len(cold_paths)
+            cold["requested"] += used
+            return result
+
         log = open(Path(scratch) / "gunicorn.log", "w+")
         gunicorn = start_gunicorn(database_url, port, args.workers, log)
         try:
             wait_until_up(base, pages["baseline"][0], gunicorn)
             for name, (path, expected) in pages.items():
-                check_page(base, name, path, expected)
+                if name == "location_cold":
+                    for path, expected in cold_checks:  # not in the rotation
+                        check_page(base, name, path, expected)
+                else:
+                    check_page(base, name, path, expected)
             print(f"gunicorn -w {args.workers} on {base}; warming up {len(pages)} pages "
                   f"for {args.warmup} each")
-            for path, _ in pages.values():
-                wrk(base, path, args, args.warmup, script)
+            for name in pages:
+                measure(name, args.warmup)
             others = [name for name in pages if name != "baseline"]
             schedule = [(1, name) for name in pages]
             schedule += [(2, name) for other in others for name in ("baseline", other)]
@@ -259,7 +377,7 @@ def main(argv=None):
             runs = []
             load_before = os.getloadavg()[0]
             for round_number, name in schedule:
-                result = wrk(base, pages[name][0], args, args.duration, script)
+                result = measure(name, args.duration)
                 paired = ""
                 if name == "baseline":
                     previous_baseline = result
@@ -278,6 +396,12 @@ def main(argv=None):
                       f"p95 {result['p95_us'] / 1000:6.1f} ms   "
                       f"p99 {result['p99_us'] / 1000:6.1f} ms{paired}", flush=True)
             load_after = os.getloadavg()[0]
+            data["location_cold"]["requested"] = cold["requested"]
+            if cold["requested"] > len(cold_paths):
+                print(f"  location_cold went round its {len(cold_paths):,} locations "
+                      f"({cold['requested']:,} requests): a location comes back only after "
+                      f"all the others, still a miss as long as {len(cold_paths):,} / "
+                      f"{args.workers} workers > WDP_PAGE_CACHE_SIZE")
         finally:
             stop_process(gunicorn)
             log.seek(0)
