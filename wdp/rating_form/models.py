@@ -61,6 +61,8 @@ class Rating(db.Model):
 
 
 Index("ix_ratings_location_rank", Rating.location_id, Rating.publication_rank)
+#: repeat ratings: the same (lowercased) address at the same location
+Index("ix_ratings_location_email", Rating.location_id, Rating.email)
 #: the editors' queues: waiting ratings, oldest confirmation first
 Index("ix_ratings_status_confirmed", Rating.status, Rating.confirmed_at)
 

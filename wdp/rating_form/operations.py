@@ -6,9 +6,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from wdp.clock import now, today
 from wdp.extensions import db
+from wdp.locations.models import Location
 from wdp.locations.operations import CODE_ALPHABET
 from wdp.mail.outbox import link_to, queue_mail
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status, transition
@@ -36,7 +38,9 @@ def find_draft(raw):
     """The draft behind a cookie token, or None when unknown, forged or expired."""
     if not raw or len(raw) > 100:
         return None
-    draft = db.session.scalar(select(Draft).where(Draft.token_hash == _hash(raw)))
+    draft = db.session.scalar(
+        select(Draft).where(Draft.token_hash == _hash(raw))
+        .options(joinedload(Draft.location).joinedload(Location.sector)))
     if draft is None or draft.expires_at <= now():
         return None
     return draft
@@ -171,7 +175,7 @@ def earlier_rating_id(rating):
     return db.session.scalar(
         select(Rating.id).where(
             Rating.location_id == rating.location_id, Rating.id != rating.id,
-            func.lower(Rating.email) == rating.email.lower(),
+            Rating.email == rating.email.lower(),
             Rating.confirmed_at.is_not(None), Rating.confirmed_at >= since)
         .order_by(Rating.confirmed_at.desc()).limit(1))
 

@@ -223,28 +223,30 @@ def step(step):
             returning = request.args.get("terug") == CHECK_STEP
             target = CHECK_STEP if returning else next_step(step)
             return redirect(url_for("rating_form.step", step=target))
-    else:
+    page = render_template(f"rating_form/step_{step.split('-')[0]}.html",
+                           **_step_context(step, draft, themes, form))
+    if request.method == "GET":
+        # Counted after rendering: the commit expires every loaded object.
         ops.count_step(sector_id, step, "views")
         db.session.commit()
-    return _private(make_response(render_template(
-        f"rating_form/step_{step.split('-')[0]}.html",
-        **_step_context(step, draft, themes, form))))
+    return _private(make_response(page))
 
 
 def _check(draft, themes):
     """Show every answer with a change link, and send the rating."""
     form = SubmitForm()
     sector = draft.location.sector
-    ops.count_step(sector.id, CHECK_STEP, "views")
-    db.session.commit()
     answers = [(number, theme, (draft.answers or {}).get(theme.key, {}))
                for number, theme in enumerate(themes, start=1)]
     options = {value: label for value, label, _hint in role_options(sector.slug)}
-    return _private(make_response(render_template(
+    page = render_template(
         "rating_form/check.html", draft=draft, form=form, location=draft.location, sector=sector,
         answers=answers, role_label=options.get(draft.role), lang=g.lang,
         back_url=url_for("rating_form.step", step="email"),
-        self_wording=speaks_to_user(sector.slug, draft.role))))
+        self_wording=speaks_to_user(sector.slug, draft.role))
+    ops.count_step(sector.id, CHECK_STEP, "views")
+    db.session.commit()
+    return _private(make_response(page))
 
 
 @bp.post("/waardering/versturen")
