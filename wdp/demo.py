@@ -1182,6 +1182,7 @@ def write_ratings(plans, location_ids, locations):
             for (status, actor), at in zip(PATH_TO_PUBLISHED, plan.moments, strict=True):
                 clock.at = at
                 transition(rating, status, actor_type=actor)
+                db.session.flush()  # the event clock dates events as they are flushed
             rating.published_at = plan.published_at
             if plan.response:
                 response_text, created_at, approved_at = plan.response

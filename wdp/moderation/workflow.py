@@ -124,9 +124,12 @@ def transition(rating, to, *, actor_type, actor_id=None, reasons=(), message="")
     db.session.add(RatingEvent(rating=rating, from_status=current, to_status=to,
                                actor_type=actor_type, actor_id=actor_id,
                                reasons=",".join(reasons), message=message))
-    db.session.flush()
+    # A rating not yet in the database needs no flush: nobody else can move it, and its
+    # rows go in with the caller's commit. The counters need the row, so flush for those.
     if current is Status.PUBLISHED:
+        db.session.flush()
         _leave_published(rating)
     if to is Status.PUBLISHED:
+        db.session.flush()
         _enter_published(rating)
     return rating

@@ -107,12 +107,13 @@ def submit_draft(draft, language):
     transition(rating, Status.DRAFT, actor_type="submitter")
     transition(rating, Status.SUBMITTED, actor_type="submitter")
     rating.submitted_at = now()
+    db.session.flush()  # one flush for the rating, its answers and events: the link needs its id
     draft.rating = rating
     # The rating holds everything now; the draft only leads to the mailbox page.
     draft.email = None
     draft.answers = {}
     draft.experience_text = None
-    send_confirmation(rating)
+    send_confirmation(rating, replaces=False)
     return rating
 
 
@@ -128,9 +129,10 @@ def may_send_confirmation(rating):
     return confirmation_mails_last_hour(rating) < limit
 
 
-def send_confirmation(rating):
-    """Replace any earlier confirmation link by a new one and queue the mail."""
-    revoke_tokens(CONFIRM, rating.id)
+def send_confirmation(rating, replaces=True):
+    """Queue the confirmation mail with a new link; replaces=True kills earlier links."""
+    if replaces:
+        revoke_tokens(CONFIRM, rating.id)
     days = current_app.config["WDP_CONFIRM_DAYS"]
     raw = issue_token(CONFIRM, rating.id, timedelta(days=days))
     link = link_to("rating_form.confirm", token=raw)
