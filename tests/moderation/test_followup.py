@@ -2,29 +2,13 @@
 import pytest
 from sqlalchemy import select
 
-from tests.editors.helpers import Clock, get, make_editor, sign_in_fully
+from tests.editors.helpers import get
 from tests.factories import make_location, make_rating
 from tests.moderation.test_inbox import EMAIL, add_waiting
 from tests.moderation.test_inbox_decisions import decide, state
 from wdp.extensions import db
 from wdp.moderation.models import Report
 from wdp.rating_form.models import Rating
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-@pytest.fixture
-def editor(app):
-    return make_editor(app)
-
-
-@pytest.fixture
-def signed_in(client, clock, editor):
-    sign_in_fully(client, clock, editor[1])
-    return client
 
 
 def post_on_item(client, rating_id, action, data):

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.editors.helpers import Clock, get, make_editor, sign_in_fully
+from tests.editors.helpers import get, make_editor, sign_in_fully
 from tests.factories import make_location, make_rating
 from tests.pagecheck import checked_page
 from wdp.extensions import db
@@ -14,22 +14,6 @@ from wdp.rating_form.models import Rating, RatingAnswer
 from wdp.sectors.models import Theme
 
 EMAIL = "iemand@voorbeeld.test"
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-@pytest.fixture
-def editor(app):
-    return make_editor(app)
-
-
-@pytest.fixture
-def signed_in(client, clock, editor):
-    sign_in_fully(client, clock, editor[1])
-    return client
 
 
 def add_waiting(app, clock, *, sector="ouderenzorg", location=None, minutes_ago=60,

@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from tests.editors.helpers import Clock, get, make_editor, post_with_token, sign_in_fully
+from tests.editors.helpers import get, make_editor, post_with_token, sign_in_fully
 from tests.moderation.test_inbox import EMAIL, add_waiting
 from tests.pagecheck import check_page
 from wdp.extensions import db
@@ -14,22 +14,6 @@ from wdp.moderation import decisions
 from wdp.moderation.models import RatingEvent
 from wdp.moderation.workflow import ConcurrentTransition
 from wdp.rating_form.models import Rating
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-@pytest.fixture
-def editor(app):
-    return make_editor(app)
-
-
-@pytest.fixture
-def signed_in(client, clock, editor):
-    sign_in_fully(client, clock, editor[1])
-    return client
 
 
 def decide(client, rating_id, data):
