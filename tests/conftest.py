@@ -121,3 +121,17 @@ def app_ctx(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def clock(app):
+    """The test clock of the editors' tests (TOTP codes follow it)."""
+    from tests.editors.helpers import Clock
+    return Clock(app)
+
+
+@pytest.fixture
+def editor(app):
+    """An editor with a second factor: (id, TOTP secret)."""
+    from tests.editors.helpers import make_editor
+    return make_editor(app)

@@ -1,15 +1,10 @@
 """Signed-in admins and editors for the admin page tests."""
 import pytest
 
-from tests.editors.helpers import Clock, make_editor, sign_in_fully
+from tests.editors.helpers import make_editor, sign_in_fully
 
 ADMIN_EMAIL = "beheer@redactie.test"
 EDITOR_EMAIL = "anna@redactie.test"
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
 
 
 def signed_in(app, clock, email, role):

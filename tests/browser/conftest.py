@@ -72,3 +72,12 @@ def assert_accessible(axe, page, label):
 def assert_no_sideways_scroll(page, label):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{label}: scrolls sideways by {overflow}px"
+
+
+def tab_to(page, condition, limit=80):
+    """Press Tab until the focused element meets the JavaScript condition on `el`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached {condition}")

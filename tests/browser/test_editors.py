@@ -5,24 +5,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll
-from tests.editors.helpers import PASSWORD, Clock, last_mail_to, make_editor
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, tab_to
+from tests.editors.helpers import PASSWORD, last_mail_to, make_editor
 
 EMAIL = "anna@redactie.test"
 
 
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-def tab_to(page, condition):
-    """Press Tab until the focused element meets the JavaScript condition on `el`."""
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
-            return
-    raise AssertionError(f"Tab never reached {condition}")
 
 
 def sign_in_by_keyboard(page, live_server, password=PASSWORD):

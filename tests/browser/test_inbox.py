@@ -2,26 +2,12 @@
 and axe-core on the overview and the item page (with and without errors) at 1280 and 320 px."""
 import pytest
 
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll
+from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, tab_to
 from tests.browser.test_editors import enter_code_by_keyboard, sign_in_by_keyboard
-from tests.editors.helpers import Clock, make_editor
+from tests.editors.helpers import make_editor
 from tests.moderation.test_inbox import add_waiting
 from wdp.extensions import db
 from wdp.rating_form.models import Rating
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-def tab_to(page, condition):
-    """Press Tab until the focused element meets the JavaScript condition on `el`."""
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
-            return
-    raise AssertionError(f"Tab never reached {condition}")
 
 
 def button(label):

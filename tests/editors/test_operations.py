@@ -6,15 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tests.editors.helpers import Clock, make_editor
+from tests.editors.helpers import make_editor
 from wdp.editors import operations as ops
 from wdp.editors.models import Editor, SignInCounter
 from wdp.extensions import db
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
 
 
 def test_failures_from_many_workers_at_once_are_all_counted(app, clock):

@@ -7,8 +7,17 @@ from argon2 import PasswordHasher
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from tests.editors.helpers import (PASSWORD, Clock, get, last_mail_to, make_editor, post_form,
-                                   post_with_token, session_cookie, sign_in, sign_in_fully)
+from tests.editors.helpers import (
+    PASSWORD,
+    get,
+    last_mail_to,
+    make_editor,
+    post_form,
+    post_with_token,
+    session_cookie,
+    sign_in,
+    sign_in_fully,
+)
 from wdp.editors import operations as ops
 from wdp.editors.models import Editor, EditorSession
 from wdp.extensions import db
@@ -16,16 +25,6 @@ from wdp.logredact import redact
 from wdp.mail.models import OutboxMessage
 
 NEW_PASSWORD = "een nieuw en lang wachtwoord"
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-@pytest.fixture
-def editor(app):
-    return make_editor(app)
 
 
 def summary(response):

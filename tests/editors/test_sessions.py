@@ -3,8 +3,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from tests.editors.helpers import (PASSWORD, Clock, get, make_editor, post_form, session_cookie,
-                                   sign_in_fully)
+from tests.editors.helpers import PASSWORD, Clock, get, make_editor, post_form, session_cookie, sign_in_fully
 from wdp.clock import now
 from wdp.editors import operations as ops
 from wdp.editors.models import Editor, EditorSession
@@ -13,16 +12,6 @@ from wdp.extensions import db
 #: pages anyone may open: everything else of the blueprint needs a signed-in editor
 PUBLIC = {"editors.sign_in", "editors.second_factor", "editors.forgot_password",
           "editors.reset_sent", "editors.new_password"}
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-@pytest.fixture
-def editor(app):
-    return make_editor(app)
 
 
 @pytest.fixture

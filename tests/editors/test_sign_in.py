@@ -6,23 +6,22 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from tests.editors.helpers import (PASSWORD, Clock, enter_code, get, make_editor, post_form,
-                                   post_with_token, session_cookie, sign_in, sign_in_fully)
+from tests.editors.helpers import (
+    PASSWORD,
+    enter_code,
+    get,
+    make_editor,
+    post_form,
+    post_with_token,
+    session_cookie,
+    sign_in,
+    sign_in_fully,
+)
 from wdp.editors import operations as ops
 from wdp.editors.models import Editor, EditorSession, RecoveryCode, SignInCounter
 from wdp.extensions import db
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
-
-
-@pytest.fixture
-def clock(app):
-    return Clock(app)
-
-
-@pytest.fixture
-def editor(app):
-    return make_editor(app)
 
 
 def page_of(response):
