@@ -53,6 +53,19 @@ def from_environment(instance_path):
         # How long the link in an "ask for changes" mail works.
         "WDP_REVISE_DAYS": _int("WDP_REVISE_DAYS", 21),
         "WDP_REPEAT_INTERVAL_DAYS": _int("WDP_REPEAT_INTERVAL_DAYS", 180),
+        # Publication (wdp/publication): days after approval (or after "ask for changes")
+        # for the two reminders and for archiving; under the auto-publish policy, the days
+        # after approval before the rating goes online unless the submitter says no.
+        "WDP_FIRST_REMINDER_DAYS": _int("WDP_FIRST_REMINDER_DAYS", 3),
+        "WDP_SECOND_REMINDER_DAYS": _int("WDP_SECOND_REMINDER_DAYS", 10),
+        "WDP_ARCHIVE_DAYS": _int("WDP_ARCHIVE_DAYS", 21),
+        "WDP_AUTO_PUBLISH_DAYS": _int("WDP_AUTO_PUBLISH_DAYS", 14),
+        # How long personal data (text of unpublished ratings, e-mail) is kept after a
+        # rating was archived or rejected; an archived rating can be published until then.
+        "WDP_RETENTION_DAYS": _int("WDP_RETENTION_DAYS", 365),
+        # How long a "publish" / "do not publish" link and a "withdraw" link work.
+        "WDP_PUBLISH_LINK_DAYS": _int("WDP_PUBLISH_LINK_DAYS", 400),
+        "WDP_WITHDRAW_LINK_DAYS": _int("WDP_WITHDRAW_LINK_DAYS", 3650),
         "WDP_THEME_TEXT_LIMIT": _int("WDP_THEME_TEXT_LIMIT", 500),
         "WDP_EXPERIENCE_TEXT_LIMIT": _int("WDP_EXPERIENCE_TEXT_LIMIT", 2000),
         "WDP_MAX_CONFIRM_MAILS_PER_HOUR": _int("WDP_MAX_CONFIRM_MAILS_PER_HOUR", 5),

@@ -60,6 +60,9 @@ ALLOWED = {
     Status.PUBLISHED: {Status.WITHDRAWN, Status.REMOVED},
 }
 
+#: the moves out of in_moderation that are an editor's decision (time to decision)
+DECISIONS = frozenset(ALLOWED[Status.IN_MODERATION])
+
 
 class IllegalTransition(ValueError):
     def __init__(self, current, to):
@@ -111,16 +114,22 @@ def transition(rating, to, *, actor_type, actor_id=None, reasons=(), message="")
         raise IllegalTransition(current, to)
     if current is None and to is not Status.DRAFT:
         raise IllegalTransition(current, to)
+    moment = now()
+    values = {"status": to.value, "status_changed_at": moment}
+    if current is Status.IN_MODERATION and to in DECISIONS:
+        values["decided_at"] = moment
     if current is not None and rating.id is not None:
         # Settled in the database: only one of two concurrent moves finds the old status.
         moved = db.session.execute(
             update(Rating).where(Rating.id == rating.id, Rating.status == current)
-            .values(status=to).execution_options(synchronize_session=False)).rowcount
+            .values(values).execution_options(synchronize_session=False)).rowcount
         if moved != 1:
             raise ConcurrentTransition(f"rating {rating.id} is no longer {current}")
-        set_committed_value(rating, "status", to.value)
+        for name, value in values.items():
+            set_committed_value(rating, name, value)
     else:
-        rating.status = to
+        for name, value in values.items():
+            setattr(rating, name, value)
     db.session.add(RatingEvent(rating=rating, from_status=current, to_status=to,
                                actor_type=actor_type, actor_id=actor_id,
                                reasons=",".join(reasons), message=message))

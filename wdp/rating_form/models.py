@@ -33,6 +33,14 @@ class Rating(db.Model):
     #: when the e-mail address was confirmed (the rating entered moderation)
     confirmed_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    #: when the rating entered its current status (set by workflow.transition()): reminders,
+    #: archiving and auto-publishing count from here
+    status_changed_at: Mapped[datetime | None]
+    #: when an editor last decided on it (left in_moderation): time to decision
+    decided_at: Mapped[datetime | None]
+    #: asked on the check page under the "consent at submission" policy: may it go online
+    #: as soon as the editors approve it? None when not asked
+    publish_consent: Mapped[bool | None]
     #: an earlier confirmed rating of the same address for the same location, within
     #: the repeat interval: shown to the editors, never blocking
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
@@ -65,6 +73,8 @@ Index("ix_ratings_location_rank", Rating.location_id, Rating.publication_rank)
 Index("ix_ratings_location_email", Rating.location_id, Rating.email)
 #: the editors' queues: waiting ratings, oldest confirmation first
 Index("ix_ratings_status_confirmed", Rating.status, Rating.confirmed_at)
+#: the jobs: ratings waiting in a status since a moment (reminders, archiving, auto-publish)
+Index("ix_ratings_status_changed", Rating.status, Rating.status_changed_at)
 
 
 class RatingAnswer(db.Model):
@@ -97,6 +107,8 @@ class Draft(db.Model):
     experience_text: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(320))
     agreed: Mapped[bool] = mapped_column(default=False)
+    #: the answer to "may it go online as soon as it is approved?" (consent policy only)
+    publish_consent: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
     expires_at: Mapped[datetime] = mapped_column(index=True)

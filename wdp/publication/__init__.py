@@ -1,0 +1,1 @@
+"""Publication after approval: the policy, publish / do not publish / withdraw, reminders and archiving."""
