@@ -1,5 +1,6 @@
 """Queueing mail: a template rendered in the recipient's language becomes an outbox row."""
 import uuid
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from email_validator import validate_email
@@ -25,6 +26,17 @@ def queue_mail(recipient, template, language, **context):
         template=template, subject=subject, body_text=text, body_html=html)
     db.session.add(message)
     return message
+
+
+class Rendered(NamedTuple):
+    subject: str
+    text: str
+    html: str
+
+
+def rendered(message):
+    """The subject, plain text and HTML a queued outbox row will be sent with."""
+    return Rendered(message.subject, message.body_text, message.body_html)
 
 
 def render_mail(template, language, **context):
