@@ -41,6 +41,9 @@ class Rating(db.Model):
     #: asked on the check page under the "consent at submission" policy: may it go online
     #: as soon as the editors approve it? None when not asked
     publish_consent: Mapped[bool | None]
+    #: the publication policy applied at the last approval (wdp/publication/policy.py), so a
+    #: later change of policy does not break what the approval mail promised
+    publication_policy: Mapped[str | None] = mapped_column(String(20))
     #: an earlier confirmed rating of the same address for the same location, within
     #: the repeat interval: shown to the editors, never blocking
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"))
@@ -73,6 +76,8 @@ Index("ix_ratings_location_rank", Rating.location_id, Rating.publication_rank)
 Index("ix_ratings_location_email", Rating.location_id, Rating.email)
 #: the editors' queues: waiting ratings, oldest confirmation first
 Index("ix_ratings_status_confirmed", Rating.status, Rating.confirmed_at)
+#: "send my links again": the ratings of one address
+Index("ix_ratings_email", Rating.email)
 #: the jobs: ratings waiting in a status since a moment (reminders, archiving, auto-publish)
 Index("ix_ratings_status_changed", Rating.status, Rating.status_changed_at)
 

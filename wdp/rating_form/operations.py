@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wdp.clock import now, today
 from wdp.extensions import db
@@ -83,12 +84,21 @@ def new_reference():
 
 
 def claim_draft(draft):
-    """Mark the draft as being submitted; of two submits at once only one gets True."""
-    return db.session.execute(
+    """Mark the draft as being submitted; of two submits at once only one gets True.
+
+    The draft object gets the new times without a reload.
+    """
+    moment = now()
+    values = {"updated_at": moment,
+              "expires_at": moment + timedelta(days=current_app.config["WDP_CONFIRM_DAYS"])}
+    claimed = db.session.execute(
         Draft.__table__.update().where(Draft.id == draft.id, Draft.rating_id.is_(None),
-                                       Draft.expires_at > now())
-        .values(updated_at=now(), expires_at=now() + timedelta(
-            days=current_app.config["WDP_CONFIRM_DAYS"]))).rowcount == 1
+                                       Draft.expires_at > moment)
+        .values(values)).rowcount == 1
+    if claimed:
+        for name, value in values.items():
+            set_committed_value(draft, name, value)
+    return claimed
 
 
 def submit_draft(draft, language):
@@ -99,7 +109,8 @@ def submit_draft(draft, language):
     """
     rating = Rating(location_id=draft.location_id, role=draft.role, language=language,
                     overall_score=draft.overall_score, experience_text=draft.experience_text,
-                    email=draft.email, reference=new_reference(), created_at=draft.created_at)
+                    email=draft.email, reference=new_reference(), created_at=draft.created_at,
+                    publish_consent=draft.publish_consent)
     for answer in (draft.answers or {}).values():
         rating.answers.append(RatingAnswer(theme_id=answer["theme_id"], score=answer["score"],
                                            text=answer["text"]))

@@ -268,7 +268,6 @@ def submit():
     if not ops.claim_draft(draft):
         db.session.rollback()
         return redirect(url_for("rating_form.sent"))
-    db.session.refresh(draft)
     if draft.revises_rating_id:
         try:
             ops.resubmit_draft(draft)
