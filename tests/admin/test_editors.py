@@ -41,8 +41,8 @@ def test_invite_an_editor_by_mail_and_the_link_sets_a_password(app, admin, clock
                for r in caplog.records)
 
     mail = last_mail_to(app, "bram@redactie.test")
-    assert mail.template == "editor_invitation" and "24 uur" in mail.body_text
-    link = re.search(r"http://wdp\.test(/redactie/wachtwoord/\S+)", mail.body_text).group(1)
+    assert mail.template == "editor_invitation" and "24 uur" in mail.text
+    link = re.search(r"http://wdp\.test(/redactie/wachtwoord/\S+)", mail.text).group(1)
     newcomer = app.test_client()
     response = post_form(newcomer, link, {"password": PASSWORD, "password_again": PASSWORD})
     assert response.status_code == 302
@@ -57,7 +57,7 @@ def test_invitation_link_expires_after_24_hours(app, admin, clock):
     post_form(admin, "/redactie/beheer/redacteurs/nieuw",
               {"name": "Bram Claes", "email": "bram@redactie.test", "role": "admin"})
     link = re.search(r"http://wdp\.test(/redactie/wachtwoord/\S+)",
-                     last_mail_to(app, "bram@redactie.test").body_text).group(1)
+                     last_mail_to(app, "bram@redactie.test").text).group(1)
     clock.advance(hours=24, minutes=1)
     assert app.test_client().get(link).status_code == 410
 

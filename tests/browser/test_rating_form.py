@@ -9,6 +9,7 @@ from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll
 from tests.factories import make_location
 from wdp.extensions import db
 from wdp.mail.models import OutboxMessage
+from wdp.mail.outbox import rendered
 
 STEPS = ["rol", *[f"thema-{n}" for n in range(1, 9)], "score", "ervaring", "email"]
 
@@ -23,8 +24,8 @@ def code(app):
 
 def confirmation_path(app, address):
     with app.app_context():
-        body = db.session.scalars(select(OutboxMessage.body_text).where(
-            OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc())).first()
+        body = rendered(db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc())).first()).text
     return re.search(r"/bevestig/\S+", body).group(0)
 
 

@@ -2,12 +2,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
 
+from tests.mailbox import last_mail_to  # noqa: F401  (re-exported)
 from tests.rating_form.helpers import csrf, get, post_form  # noqa: F401  (re-exported)
 from wdp.editors import operations as ops
 from wdp.extensions import db
-from wdp.mail.models import OutboxMessage
 
 PASSWORD = "paard batterij nietje correct"
 START = datetime(2026, 3, 2, 10, 0, 0)
@@ -74,7 +73,3 @@ def session_cookie(client):
     return cookie.value if cookie else None
 
 
-def last_mail_to(app, address):
-    with app.app_context():
-        return db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc())).first()

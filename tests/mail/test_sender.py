@@ -91,7 +91,7 @@ def test_a_sent_mail_keeps_subject_template_and_times_but_not_bodies_or_address(
 
     row = stored(message_id)
     assert (row.status, row.sent_at, row.attempts) == (SENT, NOW, 1)
-    assert (row.recipient, row.body_text, row.body_html) == ("", "", "")
+    assert (row.recipient, row.body_text, row.body_html, row.context) == ("", "", "", None)
     assert row.subject == "Testbericht van WDP"
     assert (row.template, row.language) == ("test_message", "nl")
     assert row.message_id == smtp.received[0][1]["Message-ID"] and row.created_at == NOW
@@ -329,3 +329,29 @@ def test_send_test_mail_command_refuses_a_bad_address(app, app_ctx, clock, smtp)
 
     assert result.exit_code == 1 and "@-sign" in result.output
     assert smtp.received == []
+
+
+def test_a_mail_that_cannot_be_rendered_fails_alone_and_the_others_go_out(app_ctx, clock, smtp):
+    broken = OutboxMessage(message_id="<broken@wdp.test>", recipient=ADDRESS, language="nl",
+                           template="no_such_mail", context={})
+    db.session.add(broken)
+    db.session.commit()
+    good = queue()
+
+    counts = send_due()
+
+    assert (counts.sent, counts.failed) == (1, 1)
+    assert stored(broken.id).status == FAILED and "no_such_mail" in stored(broken.id).last_error
+    assert stored(good).status == SENT and len(smtp.received) == 1
+
+
+def test_a_row_queued_with_rendered_bodies_is_sent_as_stored(app_ctx, clock, smtp):
+    db.session.add(OutboxMessage(message_id="<old@wdp.test>", recipient=ADDRESS, language="nl",
+                                 template="test_message", subject="Oud onderwerp",
+                                 body_text="Oude tekst", body_html="<p>Oude tekst</p>"))
+    db.session.commit()
+
+    send_due()
+
+    [(_, mail)] = smtp.received
+    assert mail["Subject"] == "Oud onderwerp" and "Oude tekst" in part(mail, "plain")

@@ -80,8 +80,8 @@ def test_removing_a_reported_rating_takes_it_off_and_tells_the_submitter(app, cl
     rating, events, mails = state(app, rating_id)
     assert rating.status == "removed" and events[-1].reasons == "staff"
     assert [(m.template, m.recipient) for m in mails] == [("rating_removed", EMAIL)]
-    assert "Geen namen, aub." in mails[0].body_text
-    assert "Ze valt medewerkers persoonlijk aan" in mails[0].body_text
+    assert "Geen namen, aub." in mails[0].text
+    assert "Ze valt medewerkers persoonlijk aan" in mails[0].text
     assert "Verpleger Jan" not in app.test_client().get(public).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(Report.outcome)).all() == ["removed"]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tests.pagecheck import check_page
 from wdp.extensions import db
 from wdp.mail.models import OutboxMessage
+from wdp.mail.outbox import rendered
 
 THEME_STEPS = [f"thema-{n}" for n in range(1, 9)]
 
@@ -62,5 +63,5 @@ def confirmation_link(app, email):
     with app.app_context():
         message = db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first()
-        match = re.search(r"https?://\S+/bevestig/\S+", message.body_text)
+        match = re.search(r"https?://\S+/bevestig/\S+", rendered(message).text)
         return match.group(0).split("/bevestig/")[1].strip()

@@ -17,6 +17,7 @@ from tests.rating_form.helpers import (
 )
 from wdp.extensions import db
 from wdp.mail.models import OutboxMessage
+from wdp.mail.outbox import rendered
 from wdp.moderation.models import RatingEvent
 from wdp.rating_form.models import Draft, FormStepCount, Rating
 
@@ -111,7 +112,7 @@ def test_whole_journey_to_moderation(client, app, location):
         assert [a.score for a in sorted(rating.answers, key=lambda a: a.theme_id)] == [
             5, 4, None, 3, 5, 2, 1, 4]
         mail = db.session.scalars(select(OutboxMessage)).one()
-        assert rating.reference in mail.subject and mail.template == "confirm_rating"
+        assert rating.reference in rendered(mail).subject and mail.template == "confirm_rating"
         reference = rating.reference
     token = confirmation_link(app, "iemand@voorbeeld.test")
     # Opening the link (as a mail scanner would) changes nothing.

@@ -1,7 +1,7 @@
 """The outbox: every mail WDP sends is first a row here, written with the change that caused it."""
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wdp.clock import now
@@ -20,10 +20,14 @@ class OutboxMessage(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="nl")
     #: the mail template's name, kept for counts after the bodies are erased
     template: Mapped[str] = mapped_column(String(100))
-    subject: Mapped[str] = mapped_column(String(300))
-    #: erased once sent: they can hold live links
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    #: the template's values (plain JSON); the mail is rendered from them when it is sent,
+    #: so queueing costs a request almost nothing. Erased (None) once sent: it holds live links
+    context: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    #: filled when the mail is sent (kept for the record); rows queued before mails were
+    #: rendered at send time hold their rendered bodies until sent
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
     #: pending, sending (claimed by a sender until lease_until), sent or failed
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -1,4 +1,5 @@
-"""Queueing mail: a template rendered in the recipient's language becomes an outbox row."""
+"""Queueing mail: an outbox row holds a template, its language and its values; it is rendered when sent."""
+import json
 import uuid
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -6,26 +7,53 @@ from urllib.parse import urlsplit
 from email_validator import validate_email
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import insert
 
 from wdp import LANGUAGES
+from wdp.clock import now
 from wdp.extensions import db
-from wdp.mail.models import OutboxMessage
+from wdp.mail.models import PENDING, OutboxMessage
 
 
 def queue_mail(recipient, template, language, **context):
     """Add a mail to the outbox in the caller's transaction; the caller commits.
 
-    Renders templates/mail/<template>.subject.txt, .txt and .html in the language.
-    Raises ValueError (EmailNotValidError) for an address that cannot be mailed.
+    The context must be plain JSON values (str, int, bool, None, lists and dicts): the
+    sender renders templates/mail/<template>.subject.txt, .txt and .html from it later, in
+    the language. Raises ValueError (EmailNotValidError) for an address that cannot be
+    mailed and TypeError for a value that cannot be stored, so a mistake fails the change
+    that causes the mail, not the sender.
     """
-    if language not in LANGUAGES:
-        language = current_app.config["BABEL_DEFAULT_LOCALE"]
-    subject, text, html = render_mail(template, language, **context)
-    message = OutboxMessage(
-        message_id=new_message_id(), recipient=checked_address(recipient), language=language,
-        template=template, subject=subject, body_text=text, body_html=html)
+    message = OutboxMessage(**_row(recipient, template, language, context))
     db.session.add(message)
     return message
+
+
+def queue_mails(mails):
+    """Add many mails with one INSERT (the jobs' reminders); mails are (recipient, template,
+    language, context) tuples. The caller commits. Returns how many were queued."""
+    rows = [_row(*mail) for mail in mails]
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def _row(recipient, template, language, context):
+    if language not in LANGUAGES:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    _check_template(template)
+    # The round trip refuses what JSON cannot hold and stores exactly what the sender reads.
+    context = json.loads(json.dumps(context))
+    moment = now()
+    return {"message_id": new_message_id(), "recipient": checked_address(recipient),
+            "language": language, "template": template, "context": context,
+            "subject": "", "body_text": "", "body_html": "", "status": PENDING,
+            "attempts": 0, "next_attempt_at": moment, "created_at": moment, "last_error": ""}
+
+
+def _check_template(template):
+    # Compiled once per process and cached by Jinja: a typo fails here, in the change.
+    current_app.jinja_env.get_template(f"mail/{template}.txt")
 
 
 class Rendered(NamedTuple):
@@ -35,8 +63,11 @@ class Rendered(NamedTuple):
 
 
 def rendered(message):
-    """The subject, plain text and HTML a queued outbox row will be sent with."""
-    return Rendered(message.subject, message.body_text, message.body_html)
+    """The subject, plain text and HTML of an outbox row: rendered from its context while
+    it waits, as stored once sent (the bodies are erased then)."""
+    if message.context is None:
+        return Rendered(message.subject, message.body_text, message.body_html)
+    return Rendered(*render_mail(message.template, message.language, **message.context))
 
 
 def render_mail(template, language, **context):

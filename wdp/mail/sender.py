@@ -13,6 +13,7 @@ from wdp import extensions as ext
 from wdp.clock import now
 from wdp.extensions import db
 from wdp.mail.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
+from wdp.mail.outbox import rendered
 
 log = logging.getLogger(__name__)
 
@@ -132,17 +133,25 @@ def _send_one(connection, row):
     A reply from the server is this mail's outcome; a broken connection is raised.
     """
     try:
-        connection.send(_message(row))
+        mail = rendered(row)
+    except Exception as error:  # a template that cannot render: retrying will not help
+        log.exception("outbox %s (%s): the mail could not be rendered", row.id, row.template)
+        return {"status": FAILED, "lease_until": None,
+                "last_error": describe_error(error, row.recipient)}
+    try:
+        connection.send(_message(row, mail))
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, BadHeaderError) as error:
         return _failure(row, error)
-    # The server has it: the bodies (live links) and the address are no longer needed.
-    return {"status": SENT, "sent_at": now(), "recipient": "", "body_text": "", "body_html": "",
+    # The server has it: the values and bodies (live links) and the address are no longer
+    # needed; the subject stays for the record.
+    return {"status": SENT, "sent_at": now(), "recipient": "", "context": None,
+            "subject": mail.subject, "body_text": "", "body_html": "",
             "lease_until": None, "last_error": ""}
 
 
-def _message(row):
+def _message(row, mail):
     message = Message(
-        subject=row.subject, recipients=[row.recipient], body=row.body_text, html=row.body_html,
+        subject=mail.subject, recipients=[row.recipient], body=mail.text, html=mail.html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers={"Content-Language": row.language, "Auto-Submitted": "auto-generated"})
     message.msgId = row.message_id  # the stored one: a resend after a crash is recognisable

@@ -1,5 +1,6 @@
 """Writes of the inbox: an editor's decision on a rating, its event and its mails."""
 from flask import current_app
+from flask_babel import force_locale, format_datetime
 from sqlalchemy import select, update
 
 from wdp.extensions import db
@@ -67,9 +68,19 @@ def queue_signal(rating, note):
     themes = {theme.id: theme for theme in db.session.scalars(
         select(Theme).where(Theme.id.in_([answer.theme_id for answer in answers])))}
     roles = {value: label for value, label, _hint in role_options(sector.slug)}
+    with force_locale("nl"):
+        confirmed_at = (format_datetime(rating.confirmed_at, "d/MM/y HH:mm")
+                        if rating.confirmed_at else "")
+        place = {"name": location.name,
+                 "organisation": location.organisation.name if location.organisation else "",
+                 "street": location.street, "postcode": location.postcode,
+                 "municipality": location.municipality,
+                 "kind": str(location.kind.label) if location.kind else ""}
+        role = str(roles.get(rating.role, rating.role))
     return queue_mail(
         sector.signal_email, "signal", "nl", note=note, reference=rating.reference,
-        location=location, sector=sector, role=roles.get(rating.role, rating.role),
+        location=place, agency_name=sector.agency_name, role=role,
         overall_score=rating.overall_score, experience_text=rating.experience_text,
-        answers=[(themes[answer.theme_id], answer) for answer in answers],
-        confirmed_at=rating.confirmed_at)
+        answers=[{"theme": themes[answer.theme_id].title_nl, "score": answer.score,
+                  "text": answer.text} for answer in answers],
+        confirmed_at=confirmed_at)
