@@ -1,4 +1,4 @@
-"""Fill a PostgreSQL template database with 10,000 locations and 1,000,000 published ratings.
+"""Fill a PostgreSQL template database: 10,000 locations, 1,000,000 published ratings, a queue.
 
     /work/venv/bin/python bench/fill.py [--rebuild] [--url postgresql+psycopg://...]
 
@@ -17,9 +17,25 @@ What is generated, and why:
   published_at order and the score counters equal the counts, both computed while generating;
 - one location (in ouderenzorg) with exactly 50,000 published ratings, for the last page;
 - 5% extra ratings that are not (or no longer) published, so status and rank filters matter;
-- a response to 5% of the published ratings, most of them approved.
-No rating answers and no rating events: no page measured here reads them, and 8 answers per
-rating would add 8,000,000 rows and minutes of filling without changing a single measurement.
+- a response to 5% of the published ratings, most of them approved;
+- the editors' queue (issue 5): 100,000 ratings in `in_moderation`, confirmed over the last four
+  weeks, on locations picked in proportion to their published ratings (the big location gets
+  about 4,000), with the 8 theme answers of their sector, texts (some with a phone number, an
+  e-mail address, a person's name or a web address, so the flags fire), an e-mail address
+  (15% from a pool of 3,000 addresses that rate often, 2% repeating an earlier queue rating of
+  the same address and location a few days later, with repeat_of_id), and their events
+  (created -> draft -> submitted -> in_moderation, as the form records them);
+- 50,000 ratings `approved` 4-9 days before the fill's "now" under the opt-in policy, each due
+  for its first reminder (issue 6's run-jobs benchmark), with answers and events, the approval
+  by one benchmark editor;
+- status_changed_at, decided_at, publication_policy and publish_consent (migration 0008) for
+  every row: published ratings entered their status when published (status_changed_at =
+  published_at) and were approved a little before (decided_at), under opt-in.
+The 1,000,000 published ratings have no answers and no events: no page measured reads them,
+and 8 answers each would add 8,000,000 rows and minutes of filling without changing a single
+measurement. The fill's reference time ("now") is kept in the table bench.info (key 'now', a
+naive UTC ISO time), outside the app's schema: the queue and the approvals count from it, so a
+template some days old has older items (run with --rebuild before measuring reminders).
 """
 import argparse
 import math
@@ -58,6 +74,30 @@ N_ORGANISATIONS = 1_500
 UNPUBLISHED_SHARE = 0.05
 RESPONSE_SHARE = 0.05
 YEARS = 4
+#: the editors' queue (issue 5): confirmed over the last QUEUE_DAYS, waiting now
+N_QUEUE = 100_000
+QUEUE_DAYS = 28
+#: approved ratings due for their first reminder (issue 6): approved 4-9 days before "now"
+#: (WDP_FIRST_REMINDER_DAYS is 3 and the second reminder comes at 10)
+N_APPROVED = 50_000
+APPROVED_DAYS = (4, 9)
+#: share of queue and approved ratings whose address comes from a small pool of addresses that
+#: rate often (a supporter for several people, or someone trying to flood a location)
+REUSED_ADDRESS_SHARE = 0.15
+REUSED_ADDRESSES = 3_000
+#: share that repeats an earlier queue rating: same address, same location, a few days later
+REPEAT_SHARE = 0.02
+#: what a queue text may contain for the flags (wdp/moderation/flags.py), with its share
+FLAGGED_TEXTS = [
+    (0.03, "Bel me gerust op 0470 12 34 56 als u meer wilt weten."),
+    (0.02, "Mail me op iemand.anders@voorbeeld.be voor meer uitleg."),
+    (0.03, "Vooral verpleegster Els Peeters doet haar werk goed."),
+    (0.01, "Kijk ook eens op www.klachtenzorg.be voor mijn verhaal."),
+]
+#: the submitters' addresses: outside testing mode the app refuses to mail a .test address
+EMAIL_DOMAIN = "bench.example.org"
+#: the schema (not the app's) holding what the fill knows, e.g. the "now" the dates count from
+INFO_SCHEMA = "bench"
 
 # --- the cluster -------------------------------------------------------------------------
 
@@ -233,8 +273,9 @@ ROLES = [("self", 35), ("parent", 25), ("family", 25), ("representative", 5),
 LANGUAGES = [("nl", 92), ("fr", 5), ("en", 3)]
 #: overall score weights 1..5 of an average location: J-shaped, as rating sites see
 SCORE_WEIGHTS = [10, 7, 13, 30, 40]
-UNPUBLISHED_STATUSES = [("in_moderation", 30), ("rejected", 30), ("withdrawn", 20),
-                        ("removed", 5), ("not_published", 15)]
+#: the old extras; none waits in moderation (the queue below is made on purpose)
+UNPUBLISHED_STATUSES = [("rejected", 40), ("withdrawn", 25), ("removed", 5),
+                        ("not_published", 30)]
 
 
 class Weighted:
@@ -348,12 +389,94 @@ def make_ratings(rng, counts, start, end):
     return starts, ratings
 
 
+def make_queue(rng, counts, locations, sectors, first_id, now, n_queue, n_approved):
+    """The waiting and the approved ratings: {"ratings": COPY rows of ratings (the columns of
+    fill()), "answers": (rating_id, theme_id, score, text), "events": (rating_id, at, actor,
+    from, to)}. Ids start at first_id; the queue first, in confirmation order."""
+    # Locations in proportion to their published ratings, and a few for every location.
+    pick_location = Weighted([(n, count + 2) for n, count in enumerate(counts, start=1)], rng)
+    pick_language = Weighted(LANGUAGES, rng)
+    pick_score = Weighted(list(zip(range(1, 6), SCORE_WEIGHTS, strict=True)), rng)
+    pool = [f"vaak{n}@{EMAIL_DOMAIN}" for n in range(REUSED_ADDRESSES)]
+    # Most addresses of the pool come back a few times, some dozens of times, the first ~200.
+    pick_pooled = Weighted([(address, 1 / (n + 1) ** 0.5) for n, address in enumerate(pool)],
+                           rng)
+    queue_span = QUEUE_DAYS * 86400
+    plans = []  # (kind, confirmed, location id)
+    for _ in range(n_queue):
+        plans.append(("queue", now - timedelta(seconds=60 + rng.random() * queue_span),
+                      pick_location()))
+    low, high = APPROVED_DAYS
+    for _ in range(n_approved):
+        approved = now - timedelta(days=low + 0.01 + rng.random() * (high - low - 0.02))
+        plans.append(("approved", approved, pick_location()))
+    queue_plans = sorted(p for p in plans if p[0] == "queue")
+    approved_plans = sorted(p for p in plans if p[0] == "approved")
+    rows, answers, events = [], [], []
+    earlier = []  # (rating id, address, location id, confirmed) of queue ratings, for repeats
+    for rating_id, (kind, moment, location_id) in enumerate(queue_plans + approved_plans,
+                                                            start=first_id):
+        sector = locations[location_id - 1]["sector"]
+        if kind == "queue":
+            confirmed, decided, status, policy = moment, None, "in_moderation", None
+        else:
+            decided, status, policy = moment, "approved", "opt_in"
+            confirmed = decided - timedelta(hours=1 + rng.random() * 24 * 6)
+        submitted = confirmed - timedelta(minutes=5 + rng.random() * 600)
+        created_at = submitted - timedelta(minutes=4 + rng.random() * 20)
+        repeat_of = None
+        draw = rng.random()
+        if kind == "queue" and earlier and draw < REPEAT_SHARE:
+            # The same address again for the same location, a few days later: a repeat.
+            previous_id, email, location_id, previous_confirmed = rng.choice(earlier[-5000:])
+            sector = locations[location_id - 1]["sector"]
+            if previous_confirmed < confirmed:
+                repeat_of = previous_id
+        elif draw < REPEAT_SHARE + REUSED_ADDRESS_SHARE:
+            email = pick_pooled()
+        else:
+            email = f"m{rating_id}@{EMAIL_DOMAIN}"
+        if kind == "queue":
+            earlier.append((rating_id, email, location_id, confirmed))
+        text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 4)))
+        chance = rng.random()
+        for share, flagged in FLAGGED_TEXTS:
+            if chance < share:
+                text = f"{text} {flagged}"
+                break
+            chance -= share
+        score = pick_score()
+        rows.append((rating_id, location_id, status, rng.choice(_roles(sector)), pick_language(),
+                     score, text, email, rating_reference(rating_id), created_at, submitted,
+                     confirmed, None, None, None, decided or confirmed, decided, policy, None,
+                     repeat_of))
+        for theme_id in sectors[sector]["themes"]:
+            theme_score = None if rng.random() < 0.1 else max(1, min(5, score + rng.randint(-1, 1)))
+            theme_text = rng.choice(SENTENCES) if rng.random() < 0.4 else ""
+            answers.append((rating_id, theme_id, theme_score, theme_text))
+        events.append((rating_id, created_at, "submitter", None, "draft"))
+        events.append((rating_id, submitted, "submitter", "draft", "submitted"))
+        events.append((rating_id, confirmed, "submitter", "submitted", "in_moderation"))
+        if decided:
+            events.append((rating_id, decided, "editor", "in_moderation", "approved"))
+    return {"ratings": rows, "answers": answers, "events": events}
+
+
+def _roles(sector, cache={}):  # noqa: B006 - a per-process cache on purpose
+    if sector not in cache:
+        from wdp.rating_form.steps import ROLES_BY_SECTOR
+        cache[sector] = ROLES_BY_SECTOR[sector]
+    return cache[sector]
+
+
 def fill(url, args):
     from flask_migrate import upgrade
+    from sqlalchemy import select
 
     from wdp import create_app
+    from wdp.editors.operations import create_editor
     from wdp.extensions import db
-    from wdp.sectors.models import LocationKind, Sector
+    from wdp.sectors.models import LocationKind, Sector, Theme
     from wdp.sectors.operations import seed_reference_data
 
     timings = {}
@@ -383,6 +506,14 @@ def fill(url, args):
             for info in sectors.values():
                 if info["id"] == kind.sector_id:
                     info["kinds"][kind.slug] = kind.id
+        for info in sectors.values():
+            info["themes"] = list(db.session.scalars(
+                select(Theme.id).where(Theme.sector_id == info["id"], Theme.is_current)
+                .order_by(Theme.position, Theme.id)))
+        # The editor who approved the 50,000 (an account without password: nobody signs in).
+        approver_id = create_editor("Redactie benchmark", "redactie@bench.example.org",
+                                    "editor").id
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     lap("database, migrations and seed (through the app)")
@@ -410,12 +541,17 @@ def fill(url, args):
         rating_columns = ("id, location_id, status, role, language, overall_score, "
                           "experience_text, email, reference, created_at, submitted_at, "
                           "confirmed_at, published_at, personal_data_erased_at, "
-                          "publication_rank")
+                          "publication_rank, status_changed_at, decided_at, "
+                          "publication_policy, publish_consent, repeat_of_id")
         with cur.copy(f"COPY ratings ({rating_columns}) FROM STDIN") as copy:
             for rating_id, (seconds, location_id, score, status) in enumerate(ratings, start=1):
                 at = start + timedelta(seconds=seconds)
                 submitted = at - timedelta(hours=2 + rng.random() * 70)
+                # Confirmed, then decided, then (for the published) published at `at`.
+                confirmed = submitted + (at - submitted) * (0.01 + rng.random() * 0.3)
+                decided = confirmed + (at - confirmed) * rng.random()
                 published_at, rank, erased_at = None, None, None
+                changed, policy = at, "opt_in"
                 if status is None:
                     status = "published"
                     published_at = at
@@ -426,19 +562,42 @@ def fill(url, args):
                         responses.append((rating_id, at))
                 elif status in ("withdrawn", "removed"):
                     published_at = at
-                    erased_at = at + timedelta(days=30 + rng.random() * 300)
+                    changed = at + timedelta(days=rng.random() * 30)
+                    erased_at = changed + timedelta(days=30 + rng.random() * 270)
+                elif status == "rejected":
+                    decided, policy = at, None
                 if erased_at is None:
                     sentences = rng.randint(0, 4)
                     text = " ".join(rng.choice(SENTENCES) for _ in range(sentences))
-                    email = f"r{rating_id}@voorbeeld.test"
+                    email = f"r{rating_id}@{EMAIL_DOMAIN}"
                 else:
                     text, email = "", None
                 copy.write_row((rating_id, location_id, status, pick_role(), pick_language(),
                                 score, text, email, rating_reference(rating_id),
-                                submitted - timedelta(minutes=15), submitted,
-                                submitted + timedelta(minutes=5 + rng.random() * 600),
-                                published_at, erased_at, rank))
-        lap("COPY ratings")
+                                submitted - timedelta(minutes=15), submitted, confirmed,
+                                published_at, erased_at, rank, changed, decided, policy, None,
+                                None))
+            queue = make_queue(rng, counts, locations, sectors, len(ratings) + 1, created,
+                               args.queue, args.approved)
+            for row in queue["ratings"]:
+                copy.write_row(row)
+        lap(f"COPY ratings (and {args.queue:,} waiting, {args.approved:,} approved)")
+        with cur.copy("COPY rating_answers (id, rating_id, theme_id, score, text) FROM STDIN"
+                      ) as copy:
+            for n, row in enumerate(queue["answers"], start=1):
+                copy.write_row((n, *row))
+        with cur.copy("COPY rating_events (id, rating_id, at, actor_type, actor_id, "
+                      "from_status, to_status, reasons, message) FROM STDIN") as copy:
+            for n, (rating_id, at, actor, from_status, to_status) in enumerate(
+                    queue["events"], start=1):
+                copy.write_row((n, rating_id, at, actor,
+                                approver_id if actor == "editor" else None,
+                                from_status, to_status, "", ""))
+        cur.execute(f"CREATE SCHEMA {INFO_SCHEMA}")
+        cur.execute(f"CREATE TABLE {INFO_SCHEMA}.info (key text PRIMARY KEY, value text)")
+        cur.execute(f"INSERT INTO {INFO_SCHEMA}.info VALUES ('now', %s), ('approver_id', %s)",
+                    (created.isoformat(), str(approver_id)))
+        lap(f"COPY {len(queue['answers']):,} answers and {len(queue['events']):,} events")
         location_columns = (
             "id, sector_id, kind_id, organisation_id, name, street, postcode, municipality, "
             "contact_email, phone, website, register_source, register_id, register_status, "
@@ -467,7 +626,8 @@ def fill(url, args):
                 copy.write_row((n, rating_id, status, rng.choice(RESPONSES), written,
                                 written + timedelta(days=1) if status == "approved" else None))
         lap("COPY organisations, locations, participations, responses")
-        for table in ("organisations", "locations", "participations", "ratings", "responses"):
+        for table in ("organisations", "locations", "participations", "ratings", "responses",
+                      "rating_answers", "rating_events"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT coalesce(max(id), 1) FROM {table}))")
         conn.commit()
@@ -516,6 +676,38 @@ CHECKS = {
     "only published ratings have a rank": """
         SELECT count(*) = 0 FROM ratings
         WHERE (status = 'published') <> (publication_rank IS NOT NULL)""",
+    "every rating entered its status at a known time; published ones when published": """
+        SELECT count(*) = 0 FROM ratings
+        WHERE status_changed_at IS NULL
+           OR (status = 'published' AND status_changed_at <> published_at)""",
+    "waiting and approved ratings: 8 answers of their sector's current themes": """
+        SELECT count(*) = 0 FROM ratings r JOIN locations l ON l.id = r.location_id
+        WHERE r.status IN ('in_moderation', 'approved') AND (
+            SELECT count(*) FROM rating_answers a JOIN themes t ON t.id = a.theme_id
+            WHERE a.rating_id = r.id AND t.sector_id = l.sector_id AND t.is_current) <> 8""",
+    "waiting ratings: created, draft -> submitted -> in_moderation at confirmed_at": """
+        SELECT count(*) = 0 FROM ratings r
+        WHERE r.status = 'in_moderation' AND (
+            r.status_changed_at <> r.confirmed_at OR r.decided_at IS NOT NULL
+            OR (SELECT string_agg(coalesce(e.from_status, '') || '>' || e.to_status, ' '
+                                  ORDER BY e.at, e.id)
+                FROM rating_events e WHERE e.rating_id = r.id)
+               IS DISTINCT FROM '>draft draft>submitted submitted>in_moderation'
+            OR NOT EXISTS (SELECT 1 FROM rating_events e WHERE e.rating_id = r.id
+                           AND e.to_status = 'in_moderation' AND e.at = r.confirmed_at))""",
+    "approved ratings: opt-in, an address, decided when approved, and the editor's event": """
+        SELECT count(*) = 0 FROM ratings r
+        WHERE r.status = 'approved' AND (
+            r.decided_at IS DISTINCT FROM r.status_changed_at OR r.email IS NULL
+            OR r.publication_policy IS DISTINCT FROM 'opt_in'
+            OR (SELECT string_agg(coalesce(e.from_status, '') || '>' || e.to_status, ' '
+                                  ORDER BY e.at, e.id)
+                FROM rating_events e WHERE e.rating_id = r.id)
+               IS DISTINCT FROM
+               '>draft draft>submitted submitted>in_moderation in_moderation>approved'
+            OR NOT EXISTS (SELECT 1 FROM rating_events e WHERE e.rating_id = r.id
+                           AND e.to_status = 'approved' AND e.at = r.decided_at
+                           AND e.actor_type = 'editor' AND e.actor_id IS NOT NULL))""",
     "no row points at a missing row": """
         SELECT (SELECT count(*) FROM ratings r
                 WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE l.id = r.location_id))
@@ -547,8 +739,48 @@ def verify(conn, args):
         failed.append(f"the big location has {big_count:,} ratings, highest rank {big_rank:,}")
     if listed != args.locations:
         failed.append(f"{listed:,} of {args.locations:,} locations are listed")
+    reference = datetime.fromisoformat(conn.execute(
+        f"SELECT value FROM {INFO_SCHEMA}.info WHERE key = 'now'").fetchone()[0])
+    low, high = APPROVED_DAYS
+    queue = conn.execute(
+        "SELECT count(*), min(confirmed_at), max(confirmed_at), count(DISTINCT location_id), "
+        "count(*) FILTER (WHERE location_id = 1), "
+        "count(repeat_of_id), "
+        "count(*) FILTER (WHERE experience_text ~ '0470 12 34 56'), "
+        "count(*) FILTER (WHERE experience_text LIKE '%@voorbeeld.be%'), "
+        "count(*) FILTER (WHERE experience_text LIKE '%Els Peeters%') "
+        "FROM ratings WHERE status = 'in_moderation'").fetchone()
+    per_sector = dict(conn.execute(
+        "SELECT s.slug, count(*) FROM ratings r JOIN locations l ON l.id = r.location_id "
+        "JOIN sectors s ON s.id = l.sector_id WHERE r.status = 'in_moderation' "
+        "GROUP BY s.slug").fetchall())
+    approved, oldest, newest = conn.execute(
+        "SELECT count(*), min(status_changed_at), max(status_changed_at) FROM ratings "
+        "WHERE status = 'approved'").fetchone()
+    busiest = conn.execute(
+        "SELECT count(*) FROM ratings WHERE status IN ('in_moderation', 'approved') "
+        "GROUP BY email ORDER BY count(*) DESC LIMIT 1").fetchone()
+    waiting, first, last, queue_locations, big_queue, repeats, phones, emails, names = queue
+    if waiting != args.queue:
+        failed.append(f"{waiting:,} ratings in moderation instead of {args.queue:,}")
+    if waiting and (first < reference - timedelta(days=QUEUE_DAYS, minutes=1) or last > reference
+                    or len(per_sector) != 4 or queue_locations < min(args.locations // 2, 1000)
+                    or not (repeats and phones and emails and names)):
+        failed.append(f"the queue is not spread as meant: confirmed {first}..{last}, sectors "
+                      f"{per_sector}, {queue_locations} locations, {repeats} repeats, texts "
+                      f"with a phone {phones}, an address {emails}, a name {names}")
+    if approved != args.approved:
+        failed.append(f"{approved:,} approved ratings instead of {args.approved:,}")
+    if approved and not (reference - timedelta(days=high) <= oldest
+                         and newest <= reference - timedelta(days=low)):
+        failed.append(f"approvals from {oldest} to {newest}, not {low}-{high} days before "
+                      f"{reference}")
     if failed:
         sys.exit("The fill is wrong, the template is not marked ready:\n  " + "\n  ".join(failed))
+    print(f"  checks hold: {waiting:,} waiting (per sector {per_sector}, on {queue_locations:,} "
+          f"locations, {big_queue:,} for the big one, {repeats:,} repeats, an address used up "
+          f"to {busiest[0] if busiest else 0} times), {approved:,} approved {low}-{high} days "
+          f"before {reference:%Y-%m-%d %H:%M}")
     print(f"  checks hold: {published:,} published ratings = the counters; big location "
           f"{big_count:,} ratings, ranks 1..{big_rank:,}; {listed:,} locations listed")
 
@@ -563,6 +795,10 @@ def main(argv=None):
     parser.add_argument("--ratings", type=int, default=N_PUBLISHED, help="published ratings")
     parser.add_argument("--big", type=int, default=N_BIG,
                         help="published ratings of the one big location")
+    parser.add_argument("--queue", type=int, default=N_QUEUE,
+                        help="ratings waiting in moderation")
+    parser.add_argument("--approved", type=int, default=N_APPROVED,
+                        help="approved ratings due for their first reminder")
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args(argv)
     if args.big > args.ratings or args.locations < 2:

@@ -95,6 +95,7 @@ def main(argv=None):
     from wdp import create_app
     from wdp.extensions import db
     from wdp.mail.models import OutboxMessage
+    from wdp.mail.outbox import rendered
     base_url = "http://127.0.0.1:5000"
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url.set(database=run.DATABASE).render_as_string(
@@ -165,8 +166,8 @@ def main(argv=None):
                 {"csrf_token": token(page)}, 302)
         request(client, "sent", "GET", "/waardering/verstuurd")
         with app.app_context():
-            body = db.session.query(OutboxMessage.body_text).filter(
-                OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc()).scalar()
+            body = rendered(db.session.query(OutboxMessage).filter(
+                OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc()).first()).text
         link = LINK.search(body).group()
         page = request(client, "confirm GET", "GET", link)
         request(client, "confirm POST", "POST", link, {"csrf_token": token(page)}, 302)
