@@ -76,6 +76,8 @@ def app(database_url, tmp_path_factory):
         "MAIL_DEFAULT_SENDER": "WDP <noreply@wdp.test>",
         "SERVER_NAME": None,
         "RATELIMIT_ENABLED": False,
+        # One app serves many tests' databases: count the queue on every request.
+        "WDP_WAITING_COUNT_SECONDS": 0,
     })
     yield app
     from wdp.extensions import db

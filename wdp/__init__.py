@@ -52,25 +52,35 @@ def create_app(test_config=None):
     ext.htmx.init_app(app)
     ext.limiter.init_app(app)
 
-    from wdp import models  # noqa: F401  (every table known to Alembic and the app)
-
-    from wdp import security, templating
+    from wdp import (
+        models,  # noqa: F401  (every table known to Alembic and the app)
+        security,
+        templating,
+    )
     security.init_app(app)
     templating.init_app(app)
 
-    from wdp.pages import bp as pages_bp
-    from wdp.sectors import register_sector_blueprints
-    from wdp.moderation.reports import bp as reports_bp
-    from wdp.rating_form.views import bp as rating_form_bp
-    from wdp.editors.views import bp as editors_bp
-    from wdp.moderation.views import bp as moderation_bp
     from wdp.admin.views import bp as admin_bp
+    from wdp.editors.views import bp as editors_bp
+    from wdp.moderation.reports import bp as reports_bp
+    from wdp.moderation.views import bp as moderation_bp
+    from wdp.pages import bp as pages_bp
+    from wdp.publication.lost_links_views import bp as publication_links_bp
+    from wdp.publication.views import bp as publication_bp
+    from wdp.rating_form.views import bp as rating_form_bp
+    from wdp.sectors import register_sector_blueprints
     app.register_blueprint(pages_bp)
     app.register_blueprint(rating_form_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(editors_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(publication_bp)
+    app.register_blueprint(publication_links_bp)
+    from wdp.promotion.views import bp as promotion_bp
+    app.register_blueprint(promotion_bp)
+    from wdp.widget.views import bp as widget_bp
+    app.register_blueprint(widget_bp)
     register_sector_blueprints(app)
     if app.config["WDP_BENCH_BASELINE"]:
         from wdp.baseline import bp as baseline_bp

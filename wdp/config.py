@@ -77,11 +77,21 @@ def from_environment(instance_path):
         "WDP_RATELIMIT_FORM_START": os.environ.get("WDP_RATELIMIT_FORM_START", "30 per hour"),
         "WDP_RATELIMIT_FORM_SUBMIT": os.environ.get("WDP_RATELIMIT_FORM_SUBMIT", "10 per hour"),
         "WDP_RATELIMIT_REPORTS": os.environ.get("WDP_RATELIMIT_REPORTS", "20 per hour"),
+        # The time-to-publication figures on the inbox start page are computed at most once
+        # per this many seconds per worker (wdp/publication/stats.py); 0 computes every time.
+        "WDP_FIGURES_CACHE_SECONDS": _int("WDP_FIGURES_CACHE_SECONDS", 300),
+        # "Stuur mijn links opnieuw": per IP (first line), and mails per address per hour
+        # (counted in the database, so it holds across servers).
+        "WDP_RATELIMIT_LOST_LINKS": os.environ.get("WDP_RATELIMIT_LOST_LINKS", "10 per hour"),
+        "WDP_MAX_LOST_LINK_MAILS_PER_HOUR": _int("WDP_MAX_LOST_LINK_MAILS_PER_HOUR", 3),
         "WDP_RATELIMIT_EDITOR_SIGN_IN": os.environ.get("WDP_RATELIMIT_EDITOR_SIGN_IN",
                                                        "60 per hour"),
         # Editors: a session ends after this many minutes without a request.
         "WDP_EDITOR_IDLE_MINUTES": _int("WDP_EDITOR_IDLE_MINUTES", 30),
         "WDP_RESERVATION_MINUTES": _int("WDP_RESERVATION_MINUTES", 10),
+        # The "N ratings still wait" line of the item page is counted at most this often per
+        # worker (own decisions count at once); 0 counts on every request.
+        "WDP_WAITING_COUNT_SECONDS": _int("WDP_WAITING_COUNT_SECONDS", 10),
         # CSRF tokens live in the session as long as the session: a slow person is never
         # refused, and the session lasts as long as a draft can.
         "SESSION_PERMANENT": True,

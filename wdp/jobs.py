@@ -13,6 +13,8 @@ def run_jobs():
     db.session.commit()
     done["deleted expired drafts"] = delete_expired_drafts()
     db.session.commit()
+    from wdp.publication.jobs import run_publication_jobs
+    done.update(run_publication_jobs())  # commits per batch
     from wdp.editors.operations import purge_sign_in_counters
     done["purged sign-in counters"] = purge_sign_in_counters()
     db.session.commit()

@@ -2,8 +2,10 @@
 import logging
 import re
 
-#: the path segments after these prefixes are secrets (magic-link tokens)
-TOKEN_PATH = re.compile(r"(/bevestig/|/aanpassen/|/redactie/wachtwoord/)[A-Za-z0-9_\-]{8,}")
+#: the path segments after these prefixes are secrets (magic-link tokens; the signed status
+#: token of /mijn-waardering/ contains a ".")
+TOKEN_PATH = re.compile(r"(/bevestig/|/aanpassen/|/redactie/wachtwoord/|/publiceren/"
+                        r"|/niet-publiceren/|/intrekken/|/mijn-waardering/)[A-Za-z0-9_\-.]{8,}")
 
 
 def redact(text):

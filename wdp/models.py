@@ -12,5 +12,5 @@ from wdp.moderation.models import (  # noqa: F401
 from wdp.organisations.models import Response  # noqa: F401
 from wdp.publication.models import PlatformSetting, Reminder  # noqa: F401
 from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer  # noqa: F401
-from wdp.tokens import LinkToken  # noqa: F401
 from wdp.sectors.models import LocationKind, Sector, Theme  # noqa: F401
+from wdp.tokens import LinkToken  # noqa: F401

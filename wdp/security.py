@@ -12,15 +12,25 @@ CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+#: the policy of the one page that other sites may show in a frame: the widget
+FRAMEABLE_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
+def allow_framing(response):
+    """Let any website show this response in an iframe; every other page refuses that."""
+    response.frameable = True
+    return response
 
 
 def init_app(app):
     @app.after_request
     def _headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        frameable = getattr(response, "frameable", False)
+        headers.setdefault("Content-Security-Policy", FRAMEABLE_CSP if frameable else CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if not frameable:
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

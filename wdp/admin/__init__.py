@@ -1,1 +1,1 @@
-"""Admin pages: editor accounts, code-of-conduct reasons, message templates, theme wording."""
+"""Admin pages: editor accounts, code-of-conduct reasons, message templates, themes, policy."""

@@ -7,6 +7,7 @@ from wtforms.validators import ValidationError
 
 from wdp.editors.models import ADMIN, EDITOR
 from wdp.forms import BaseForm, Choice, PlainText, RadioAnswer, Required
+from wdp.publication.policy import POLICIES
 
 NAME_LIMIT = 200
 REASON_LIMIT = 200
@@ -41,6 +42,12 @@ class NewEditorForm(BaseForm):
 class RoleForm(BaseForm):
     role = RadioAnswer(choices=role_choices(),
                        validators=[Required(_l("Kies een rol.")), Choice(_l("Kies een rol."))])
+
+
+class PublicationPolicyForm(BaseForm):
+    policy = RadioAnswer(choices=list(POLICIES.items()), validators=[
+        Required(_l("Kies hoe een waardering online komt.")),
+        Choice(_l("Kies hoe een waardering online komt."))])
 
 
 class MoveForm(BaseForm):

@@ -10,6 +10,7 @@ from wdp.editors.models import ADMIN, RecoveryCode
 from wdp.extensions import db
 from wdp.mail.outbox import queue_mail
 from wdp.moderation.models import MessageTemplate, Reason
+from wdp.publication import policy as publication_policy
 from wdp.sectors.models import Theme
 
 # Never an e-mail address in these lines: editors are named by id.
@@ -137,6 +138,17 @@ def save_template(admin, key, language, body):
     template.body = body
     log.info("admin %s changed message template %s/%s", admin.id, key, language)
     return template
+
+
+# -- publication policy -----------------------------------------------------------------------
+
+def choose_publication_policy(admin, policy):
+    """Record the policy every approval applies from now on; False when it already held."""
+    if publication_policy.current_policy() == policy:
+        return False
+    publication_policy.set_policy(policy, admin.id)
+    log.info("admin %s set the publication policy to %s", admin.id, policy)
+    return True
 
 
 # -- themes -----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from sqlalchemy import func, select
 from wdp.editors.models import Editor
 from wdp.extensions import db
 from wdp.moderation.models import MessageTemplate, Reason
+from wdp.publication import policy as publication_policy
+from wdp.publication.models import PlatformSetting
 from wdp.rating_form.models import RatingAnswer
 from wdp.sectors.models import Theme
 
@@ -41,3 +43,13 @@ def versions_with_counts(sector, key=None):
     if key is not None:
         query = query.where(Theme.key == key)
     return db.session.execute(query).all()
+
+
+def publication_policy_choice():
+    """(policy in force, the setting row or None, the name of the admin who chose it or None)."""
+    row = db.session.execute(
+        select(PlatformSetting, Editor.name)
+        .outerjoin(Editor, Editor.id == PlatformSetting.updated_by_id)
+        .where(PlatformSetting.key == publication_policy.KEY)).first()
+    setting, name = row if row else (None, None)
+    return publication_policy.current_policy(), setting, name

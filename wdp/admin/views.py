@@ -1,4 +1,4 @@
-"""The admin pages under /redactie/beheer: editors, reasons, message templates, themes."""
+"""The admin pages under /redactie/beheer: editors, reasons, messages, themes, publication policy."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from wdp.admin.forms import (
     ActionForm,
     MoveForm,
     NewEditorForm,
+    PublicationPolicyForm,
     ReasonForm,
     RoleForm,
     TemplateForm,
@@ -22,6 +23,7 @@ from wdp.editors.models import Editor
 from wdp.editors.operations import find_editor
 from wdp.extensions import db
 from wdp.moderation.models import Reason
+from wdp.publication.policy import POLICIES
 from wdp.sectors.queries import current_themes, sector_or_404, sectors_by_slug
 
 bp = Blueprint("admin", __name__, url_prefix="/redactie/beheer")
@@ -266,6 +268,27 @@ def edit_template(key, language):
     return render_template("admin/template.html", form=form, key=key, language=language,
                            name=template_names()[key], language_name=LANGUAGE_NAMES[language],
                            limit=TEMPLATE_LIMIT)
+
+
+# -- publication policy -----------------------------------------------------------------------
+
+@bp.route("/publicatie", methods=["GET", "POST"])
+@admin_required
+def publication_policy():
+    """Choose how an approved rating goes online; the choice holds for every approval from now."""
+    policy, setting, chosen_by = queries.publication_policy_choice()
+    form = PublicationPolicyForm()
+    if not form.is_submitted():
+        form = PublicationPolicyForm(formdata=None, policy=policy)
+    elif form.validate():
+        if ops.choose_publication_policy(g.editor, form.policy.data):
+            db.session.commit()
+            flash(_("Het beleid is opgeslagen. Het geldt voor elke goedkeuring vanaf nu."))
+        else:
+            flash(_("Dit beleid gold al. Er is niets gewijzigd."))
+        return redirect(url_for("admin.publication_policy"))
+    return render_template("admin/publication_policy.html", form=form,
+                           policy_label=POLICIES[policy], setting=setting, chosen_by=chosen_by)
 
 
 # -- themes -----------------------------------------------------------------------------------

@@ -38,8 +38,10 @@ def load_editor():
         ops.end_session(editor_session, reason)
         db.session.commit()
         return reason
-    ops.touch_session(editor_session)
-    db.session.commit()
+    if ops.touch_session(editor_session):
+        # At most once a minute; otherwise nothing to commit, and the loaded session and
+        # editor stay loaded for the view (a commit would expire them: more queries).
+        db.session.commit()
     g.editor, g.editor_session = editor_session.editor, editor_session
     return None
 

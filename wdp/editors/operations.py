@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from wdp.clock import now
 from wdp.editors.models import ADMIN, Editor, EditorSession, RecoveryCode, SignInCounter
@@ -336,8 +337,10 @@ def find_session(raw):
     """The open session for a cookie value, or None."""
     if not raw or len(raw) > 100:
         return None
+    # One query for the session and its editor: every editor request starts here.
     return db.session.scalar(select(EditorSession).where(
-        EditorSession.token_hash == token_hash(raw), EditorSession.ended_at.is_(None)))
+        EditorSession.token_hash == token_hash(raw), EditorSession.ended_at.is_(None))
+        .options(joinedload(EditorSession.editor)))
 
 
 def session_end_reason(editor_session):
@@ -354,8 +357,11 @@ def session_end_reason(editor_session):
 
 
 def touch_session(editor_session):
+    """Record activity (at most once per SEEN_RESOLUTION); True when something changed."""
     if editor_session.last_seen_at <= now() - SEEN_RESOLUTION:
         editor_session.last_seen_at = now()
+        return True
+    return False
 
 
 def end_session(editor_session, reason):

@@ -4,17 +4,39 @@ import logging
 from datetime import datetime
 
 import segno
-from flask import (Blueprint, current_app, flash, g, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wdp.clock import now
 from wdp.editors import operations as ops
-from wdp.editors.auth import (editor_required, forget_session_cookie, load_editor, safe_next,
-                              set_session_cookie)
-from wdp.editors.forms import (ChangePasswordForm, CodeForm, EnrolForm, ForgotPasswordForm,
-                               NewPasswordForm, SignInForm, SignOutForm)
+from wdp.editors.auth import (
+    editor_required,
+    forget_session_cookie,
+    load_editor,
+    safe_next,
+    set_session_cookie,
+)
+from wdp.editors.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    EnrolForm,
+    ForgotPasswordForm,
+    NewPasswordForm,
+    SignInForm,
+    SignOutForm,
+)
 from wdp.editors.models import Editor
 from wdp.extensions import db, limiter
 

@@ -41,10 +41,13 @@ def decide(rating, decision, editor, *, reasons=(), message="", note=""):
     transition(rating, decision, actor_type="editor", actor_id=editor.id,
                reasons=reasons if decision is Status.REJECTED else (), message=text)
     release(rating)
-    context = {"reference": rating.reference, "location_name": rating.location.name}
+    from wdp.publication.links import status_link
+    context = {"reference": rating.reference, "location_name": rating.location.name,
+               "status_link": status_link(rating)}
     if decision is Status.APPROVED:
-        # The publication issue replaces this mail by one with the "publish" link.
-        queue_mail(rating.email, "rating_approved", rating.language, **context)
+        # The policy in force decides: mail the publish link, or publish at once.
+        from wdp.publication.operations import after_approval
+        after_approval(rating)
     elif decision is Status.REJECTED:
         labels = queries.reasons_by_key()
         queue_mail(rating.email, "rating_rejected", rating.language, message=message,

@@ -1,7 +1,7 @@
 """Decisions after the first one: withdrawing an approval, and keeping or removing a reported rating."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from wdp.clock import now
@@ -13,6 +13,7 @@ from wdp.moderation import queries
 from wdp.moderation.forms import MESSAGE_LIMIT, ReasonChoices
 from wdp.moderation.models import Report
 from wdp.moderation.workflow import Status, transition
+from wdp.publication.links import status_link
 
 
 class WithdrawApprovalForm(BaseForm):
@@ -87,4 +88,5 @@ def remove_reported(rating, editor, reasons, message):
         labels = queries.reasons_by_key()
         queue_mail(rating.email, "rating_removed", rating.language, message=message,
                    reasons=[labels[key].label(rating.language) for key in reasons],
-                   reference=rating.reference, location_name=rating.location.name)
+                   reference=rating.reference, location_name=rating.location.name,
+                   status_link=status_link(rating))

@@ -3,10 +3,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import format_datetime, format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from wdp.clock import now
 from wdp.editors.auth import editor_required
 from wdp.extensions import db
+from wdp.locations.models import Location
 from wdp.moderation import decisions, followup, queries
 from wdp.moderation.flags import highlight
 from wdp.moderation.forms import DecisionForm, NextForm
@@ -36,12 +38,15 @@ def _never_cached(response):
 @bp.get("")
 @editor_required
 def overview():
-    """Show per sector how many ratings wait and how old the oldest is."""
+    """Show per sector how many ratings wait, how old the oldest is, and the time to publication."""
+    from wdp.publication import stats  # imported here: this view alone shows the figures
     moment = now()
     return render_template("moderation/overview.html", queues=queries.queue_overview(),
                            age=lambda since: format_timedelta(moment - since, threshold=1.5)
                            if since else "", next_form=NextForm(),
-                           reported=queries.open_report_ratings())
+                           reported=queries.open_report_ratings(),
+                           figures=stats.recent_figures(moment),
+                           duration=stats.duration_in_words)
 
 
 @bp.post("/volgende")
@@ -69,7 +74,10 @@ def _open_next(sector):
 
 
 def _rating_or_404(rating_id):
-    rating = db.session.get(Rating, rating_id)
+    # With its location, sector, kind and organisation: the item page shows them all.
+    rating = db.session.get(Rating, rating_id, options=[joinedload(Rating.location).options(
+        joinedload(Location.sector), joinedload(Location.kind),
+        joinedload(Location.organisation))])
     if rating is None or rating.status == Status.DRAFT:
         abort(404)
     return rating
@@ -77,8 +85,9 @@ def _rating_or_404(rating_id):
 
 def _new_form(rating):
     form = DecisionForm(data={
-        "reject_message": decisions.template_body("rejected", rating.language),
-        "changes_message": decisions.template_body("changes_requested", rating.language),
+        "reject_message": queries.message_templates(rating.language).get("rejected", ""),
+        "changes_message": queries.message_templates(rating.language).get(
+            "changes_requested", ""),
     })
     form.set_reasons(queries.active_reasons())
     return form
@@ -110,6 +119,7 @@ def decide(rating_id):
                          message=form.reject_message.data if decision is Status.REJECTED
                          else form.changes_message.data, note=form.signal_note.data)
         db.session.commit()
+        queries.decided_in(sector)
     except ConcurrentTransition:
         db.session.rollback()
         rating = _rating_or_404(rating_id)
@@ -144,7 +154,7 @@ def role_label(sector, role):
 
 def _report_form(rating, formdata=None):
     form = followup.ReportDecisionForm(formdata=formdata, data={
-        "remove_message": decisions.template_body("removed", rating.language)})
+        "remove_message": queries.message_templates(rating.language).get("removed", "")})
     form.set_reasons(queries.active_reasons())
     return form
 
@@ -166,7 +176,9 @@ def _item_page(rating, form, withdraw_form=None, report_form=None):
         waiting=rating.status == Status.IN_MODERATION, Status=Status,
         waiting_in_sector=queries.waiting_in_sector(sector),
         withdraw_form=withdraw_form or followup.WithdrawApprovalForm(formdata=None),
-        report_form=report_form or _report_form(rating), reports=followup.open_reports(rating))
+        report_form=report_form or _report_form(rating),
+        # Only a published rating can be reported; one never published has no reports.
+        reports=followup.open_reports(rating) if rating.published_at else [])
 
 
 @bp.post("/<int:rating_id>/intrekken")

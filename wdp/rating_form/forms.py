@@ -84,6 +84,27 @@ class SubmitForm(BaseForm):
     """Send the checked answers."""
 
 
+#: the answers to "may it go online as soon as the editors approve it?"
+CONSENT_YES, CONSENT_NO = "yes", "no"
+
+
+class ConsentSubmitForm(SubmitForm):
+    """Send the checked answers with the publication consent (the "consent at submission" policy)."""
+
+    publish_consent = RadioAnswer(
+        choices=[(CONSENT_YES, _l("Ja, zet ze online zodra de redactie ze goedkeurt")),
+                 (CONSENT_NO, _l("Nee, ik kies zelf na de goedkeuring"))],
+        validators=[Required(_l("Kies of je waardering online mag komen zodra de redactie ze "
+                                "goedkeurt.")),
+                    Choice(_l("Kies of je waardering online mag komen zodra de redactie ze "
+                              "goedkeurt."))])
+
+    @property
+    def consent(self):
+        """The answer as stored on the draft: True or False."""
+        return self.publish_consent.data == CONSENT_YES
+
+
 def normalised_email(value):
     """The address as we store it, or a ValidationError that says what to do."""
     text = clean_text(value)

@@ -1,7 +1,7 @@
 """Ratings, their answers per theme, the drafts of the form and its anonymous step counts."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wdp.clock import now
@@ -76,8 +76,15 @@ Index("ix_ratings_location_rank", Rating.location_id, Rating.publication_rank)
 Index("ix_ratings_location_email", Rating.location_id, Rating.email)
 #: the editors' queues: waiting ratings, oldest confirmation first
 Index("ix_ratings_status_confirmed", Rating.status, Rating.confirmed_at)
-#: "send my links again": the ratings of one address
-Index("ix_ratings_email", Rating.email)
+#: one address's ratings, whatever the case of its local part: the editors' flags (same
+#: address, repeat), editor search and "send my links again"
+Index("ix_ratings_lower_email_location", func.lower(Rating.email), Rating.location_id)
+#: the editors' burst flag: a location's recent confirmations
+Index("ix_ratings_location_confirmed", Rating.location_id, Rating.confirmed_at)
+#: "Volgende" frees the editor's earlier reservation: only reserved rows are indexed
+Index("ix_ratings_reserved_by", Rating.reserved_by_id,
+      postgresql_where=Rating.reserved_by_id.is_not(None),
+      sqlite_where=Rating.reserved_by_id.is_not(None))
 #: the jobs: ratings waiting in a status since a moment (reminders, archiving, auto-publish)
 Index("ix_ratings_status_changed", Rating.status, Rating.status_changed_at)
 

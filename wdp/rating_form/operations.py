@@ -6,15 +6,16 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wdp.clock import now, today
 from wdp.extensions import db
-from wdp.locations.models import Location
+from wdp.locations.models import Location, is_listed
 from wdp.locations.operations import CODE_ALPHABET
 from wdp.mail.outbox import link_to, queue_mail
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status, transition
+from wdp.publication.links import status_link
 from wdp.rating_form.forms import UNKNOWN
 from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer
 from wdp.tokens import LinkToken, find_token, issue_token, revoke_tokens
@@ -36,14 +37,21 @@ def start_draft(location, language):
 
 
 def find_draft(raw):
-    """The draft behind a cookie token, or None when unknown, forged or expired."""
+    """The draft behind a cookie token, or None when unknown, forged or expired.
+
+    draft.location_listed says, from the same query, whether its location may be rated now.
+    """
     if not raw or len(raw) > 100:
         return None
-    draft = db.session.scalar(
-        select(Draft).where(Draft.token_hash == _hash(raw))
-        .options(joinedload(Draft.location).joinedload(Location.sector)))
-    if draft is None or draft.expires_at <= now():
+    row = db.session.execute(
+        select(Draft, is_listed().label("listed"))
+        .join(Location, Location.id == Draft.location_id)
+        .where(Draft.token_hash == _hash(raw))
+        .options(contains_eager(Draft.location).joinedload(Location.sector))).first()
+    if row is None or row.Draft.expires_at <= now():
         return None
+    draft = row.Draft
+    draft.location_listed = bool(row.listed)
     return draft
 
 
@@ -107,7 +115,7 @@ def submit_draft(draft, language):
     The draft stays (without answers) as long as the confirmation link, so the mailbox
     page can resend or correct the address.
     """
-    rating = Rating(location_id=draft.location_id, role=draft.role, language=language,
+    rating = Rating(location=draft.location, role=draft.role, language=language,
                     overall_score=draft.overall_score, experience_text=draft.experience_text,
                     email=draft.email, reference=new_reference(), created_at=draft.created_at,
                     publish_consent=draft.publish_consent)
@@ -148,7 +156,8 @@ def send_confirmation(rating, replaces=True):
     raw = issue_token(CONFIRM, rating.id, timedelta(days=days))
     link = link_to("rating_form.confirm", token=raw)
     queue_mail(rating.email, "confirm_rating", rating.language, link=link,
-               reference=rating.reference, location_name=rating.location.name, days=days)
+               reference=rating.reference, location_name=rating.location.name, days=days,
+               status_link=status_link(rating))
 
 
 def change_email(rating, email):

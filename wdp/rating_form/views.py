@@ -15,11 +15,14 @@ from sqlalchemy import select
 
 from wdp.extensions import db, limiter
 from wdp.locations.models import Location, is_listed
+from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition
+from wdp.publication.policy import CONSENT, current_policy
 from wdp.rating_form import operations as ops
 from wdp.rating_form.forms import (
     UNKNOWN,
     ChangeEmailForm,
     ConfirmForm,
+    ConsentSubmitForm,
     EmailForm,
     ExperienceForm,
     OverallForm,
@@ -28,7 +31,6 @@ from wdp.rating_form.forms import (
     SubmitForm,
     ThemeForm,
 )
-from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition
 from wdp.rating_form.models import Rating
 from wdp.rating_form.steps import (
     ALL_STEPS,
@@ -63,8 +65,7 @@ def _listed_location(code):
 def _current_draft():
     """The draft of this browser, while its location may still be rated."""
     draft = ops.find_draft(request.cookies.get(COOKIE))
-    if draft is not None and not draft.rating_id and not db.session.scalar(
-            select(Location.id).where(Location.id == draft.location_id, is_listed())):
+    if draft is not None and not draft.rating_id and not draft.location_listed:
         return None
     return draft
 
@@ -232,9 +233,21 @@ def step(step):
     return _private(make_response(page))
 
 
-def _check(draft, themes):
-    """Show every answer with a change link, and send the rating."""
-    form = SubmitForm()
+def _asks_consent(draft, policy):
+    """Under the "consent at submission" policy a new rating asks whether it may go online
+    as soon as it is approved (a changed rating keeps the answer it was sent with)."""
+    return policy == CONSENT and not draft.revises_rating_id
+
+
+def _check(draft, themes, form=None, policy=None):
+    """Show every answer with a change link, and send the rating.
+
+    With a form (a refused send) the page shows its errors and the view is not counted again.
+    """
+    counted = form is None
+    policy = policy or current_policy()
+    if form is None:
+        form = ConsentSubmitForm(formdata=None) if _asks_consent(draft, policy) else SubmitForm()
     sector = draft.location.sector
     answers = [(number, theme, (draft.answers or {}).get(theme.key, {}))
                for number, theme in enumerate(themes, start=1)]
@@ -243,9 +256,10 @@ def _check(draft, themes):
         "rating_form/check.html", draft=draft, form=form, location=draft.location, sector=sector,
         answers=answers, role_label=options.get(draft.role), lang=g.lang,
         back_url=url_for("rating_form.step", step="email"),
-        self_wording=speaks_to_user(sector.slug, draft.role))
-    ops.count_step(sector.id, CHECK_STEP, "views")
-    db.session.commit()
+        self_wording=speaks_to_user(sector.slug, draft.role), policy=policy)
+    if counted:
+        ops.count_step(sector.id, CHECK_STEP, "views")
+        db.session.commit()
     return _private(make_response(page))
 
 
@@ -263,11 +277,18 @@ def submit():
     missing = ops.missing_step(draft, themes)
     if missing:
         return redirect(url_for("rating_form.step", step=missing))
-    if not SubmitForm().validate_on_submit():
-        abort(400)
+    policy = current_policy()
+    asks_consent = _asks_consent(draft, policy)
+    form = ConsentSubmitForm() if asks_consent else SubmitForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors or not asks_consent:
+            abort(400)
+        return _check(draft, themes, form, policy)
     if not ops.claim_draft(draft):
         db.session.rollback()
         return redirect(url_for("rating_form.sent"))
+    # Asked only under the consent policy; otherwise it stays None ("not asked").
+    draft.publish_consent = form.consent if asks_consent else None
     if draft.revises_rating_id:
         try:
             ops.resubmit_draft(draft)
