@@ -587,3 +587,11 @@ def test_confirmation_mail_arrives_over_smtp_and_its_link_works(client, app, loc
     assert response.headers["Location"] == "/bevestigd"
     with app.app_context():
         assert db.session.scalars(select(Rating.status)).one() == "in_moderation"
+
+
+@pytest.mark.parametrize("code", ["onbekend", "%00", "a%00b", "x" * 40, "ABC"])
+def test_a_short_link_with_an_unknown_or_malformed_code_is_a_friendly_404(client, code):
+    response = client.get(f"/w/{code}")
+    assert response.status_code == 404 and "<h1" in response.get_data(as_text=True)
+    # A POST without its form's token is refused before the code is looked at.
+    assert client.post(f"/w/{code}").status_code == 400

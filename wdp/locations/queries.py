@@ -1,4 +1,5 @@
 """Reads of locations: search, the public location page and its pages of ratings."""
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +13,20 @@ from wdp.locations.models import Location, is_listed
 from wdp.locations.search_keys import query_words
 from wdp.rating_form.models import Rating
 from wdp.sectors.models import Sector
+
+#: what a short code can look like (wdp.locations.operations.CODE_ALPHABET, up to 12 long);
+#: anything else never reaches the database (PostgreSQL refuses a NUL byte with an error)
+CODE_PATTERN = re.compile(r"[0-9a-z]{1,12}")
+
+
+def listed_location(code):
+    """The listed location with this short code (sector and organisation loaded), or None."""
+    if not CODE_PATTERN.fullmatch(code):
+        return None
+    return db.session.scalar(
+        select(Location).where(Location.code == code, is_listed())
+        .options(joinedload(Location.sector), joinedload(Location.organisation)))
+
 
 MAX_PAGE = 100_000
 

@@ -8,8 +8,8 @@ from unidecode import unidecode
 
 from wdp.extensions import db
 from wdp.locations.models import Location
+from wdp.locations.queries import listed_location
 from wdp.promotion import pdf, qr
-from wdp.promotion.queries import listed_location
 from wdp.promotion.texts import PROMISES, TEXTS
 
 bp = Blueprint("promotion", __name__, url_prefix="/promotie")

@@ -11,10 +11,9 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 
 from wdp.extensions import db, limiter
-from wdp.locations.models import Location, is_listed
+from wdp.locations.queries import listed_location
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition
 from wdp.publication.policy import CONSENT, current_policy
 from wdp.rating_form import operations as ops
@@ -56,7 +55,7 @@ def _limit(name):
 
 
 def _listed_location(code):
-    location = db.session.scalar(select(Location).where(Location.code == code[:12], is_listed()))
+    location = listed_location(code)
     if location is None:
         abort(404)
     return location

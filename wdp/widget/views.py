@@ -3,9 +3,8 @@ from flask import Blueprint, abort, current_app, g, jsonify, render_template, re
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from wdp.locations.queries import published_ratings_page
+from wdp.locations.queries import listed_location, published_ratings_page
 from wdp.mail.outbox import link_to
-from wdp.promotion.queries import listed_location
 from wdp.security import allow_framing
 from wdp.templating import public_date, score_word
 from wdp.widget.queries import newest_ratings
