@@ -78,6 +78,7 @@ def app(database_url, tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         # One app serves many tests' databases: count the queue on every request.
         "WDP_WAITING_COUNT_SECONDS": 0,
+        "WDP_SETTINGS_CACHE_SECONDS": 0,
     })
     yield app
     from wdp.extensions import db

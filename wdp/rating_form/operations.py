@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, select, text
+from sqlalchemy import and_, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
@@ -119,14 +119,17 @@ def submit_draft(draft, language):
                     overall_score=draft.overall_score, experience_text=draft.experience_text,
                     email=draft.email, reference=new_reference(), created_at=draft.created_at,
                     publish_consent=draft.publish_consent)
-    for answer in (draft.answers or {}).values():
-        rating.answers.append(RatingAnswer(theme_id=answer["theme_id"], score=answer["score"],
-                                           text=answer["text"]))
     db.session.add(rating)
     transition(rating, Status.DRAFT, actor_type="submitter")
     transition(rating, Status.SUBMITTED, actor_type="submitter")
     rating.submitted_at = now()
-    db.session.flush()  # one flush for the rating, its answers and events: the link needs its id
+    db.session.flush()  # the rating and its events: the answers and the link need its id
+    # The answers as one multi-row INSERT, without the unit of work's per-object cost.
+    answers = [{"rating_id": rating.id, "theme_id": answer["theme_id"],
+                "score": answer["score"], "text": answer["text"]}
+               for answer in (draft.answers or {}).values()]
+    if answers:
+        db.session.execute(insert(RatingAnswer), answers)
     draft.rating = rating
     # The rating holds everything now; the draft only leads to the mailbox page.
     draft.email = None
