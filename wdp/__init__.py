@@ -81,6 +81,15 @@ def create_app(test_config=None):
     app.register_blueprint(promotion_bp)
     from wdp.widget.views import bp as widget_bp
     app.register_blueprint(widget_bp)
+    from wdp.moderation.response_views import bp as response_moderation_bp
+    from wdp.organisations.editor_views import bp as organisation_editors_bp
+    from wdp.organisations.response_views import bp as responses_bp
+    from wdp.organisations.views import bp as organisations_bp
+    from wdp.participation.admin_views import bp as participation_admin_bp
+    from wdp.participation.views import bp as participation_bp
+    for blueprint in (organisations_bp, responses_bp, organisation_editors_bp,
+                      response_moderation_bp, participation_bp, participation_admin_bp):
+        app.register_blueprint(blueprint)
     register_sector_blueprints(app)
     if app.config["WDP_BENCH_BASELINE"]:
         from wdp.baseline import bp as baseline_bp

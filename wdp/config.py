@@ -89,6 +89,10 @@ def from_environment(instance_path):
         # Editors: a session ends after this many minutes without a request.
         "WDP_EDITOR_IDLE_MINUTES": _int("WDP_EDITOR_IDLE_MINUTES", 30),
         "WDP_RESERVATION_MINUTES": _int("WDP_RESERVATION_MINUTES", 10),
+        # An organisation's session (opened with its secure link) ends after this many
+        # minutes without a request, or this many hours in all.
+        "WDP_ORG_SESSION_IDLE_MINUTES": _int("WDP_ORG_SESSION_IDLE_MINUTES", 60),
+        "WDP_ORG_SESSION_HOURS": _int("WDP_ORG_SESSION_HOURS", 8),
         # The "N ratings still wait" line of the item page is counted at most this often per
         # worker (own decisions count at once); 0 counts on every request.
         "WDP_WAITING_COUNT_SECONDS": _int("WDP_WAITING_COUNT_SECONDS", 10),

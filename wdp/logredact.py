@@ -5,7 +5,7 @@ import re
 #: the path segments after these prefixes are secrets (magic-link tokens; the signed status
 #: token of /mijn-waardering/ contains a ".")
 TOKEN_PATH = re.compile(r"(/bevestig/|/aanpassen/|/redactie/wachtwoord/|/publiceren/"
-                        r"|/niet-publiceren/|/intrekken/|/mijn-waardering/)[A-Za-z0-9_\-.]{8,}")
+                        r"|/niet-publiceren/|/intrekken/|/mijn-waardering/|/organisatie/link/)[A-Za-z0-9_\-.]{8,}")
 
 
 def redact(text):

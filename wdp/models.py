@@ -9,7 +9,7 @@ from wdp.moderation.models import (  # noqa: F401
     Reason,
     Report,
 )
-from wdp.organisations.models import Response  # noqa: F401
+from wdp.organisations.models import OrganisationContact, Response, ResponseEvent, SignUp  # noqa: F401
 from wdp.publication.models import PlatformSetting, Reminder  # noqa: F401
 from wdp.rating_form.models import Draft, FormStepCount, Rating, RatingAnswer  # noqa: F401
 from wdp.sectors.models import LocationKind, Sector, Theme  # noqa: F401

@@ -1,7 +1,7 @@
 """Organisations, locations (register-owned data and published-rating counters) and participation."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, and_, exists, or_
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, and_, exists, func, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wdp.clock import now, today
@@ -104,12 +104,19 @@ class Participation(db.Model):
     #: the first day it no longer participates; empty while it still does
     ended_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: the person who signed the agreement for the organisation
+    signed_by: Mapped[str] = mapped_column(String(200), default="")
+    #: the admins who recorded the agreement and its end (empty when done from the CLI)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     location: Mapped[Location] = relationship(back_populates="participations")
 
 
 Index("ix_locations_listing", Location.sector_id, Location.register_status, Location.name)
+#: the locations an organisation contact's link covers
+Index("ix_locations_lower_contact_email", func.lower(Location.contact_email))
 
 
 def participates_on(day=None):

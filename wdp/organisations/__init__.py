@@ -1,0 +1,1 @@
+"""Organisations: secure links per contact address, their page, responses, sign-ups."""

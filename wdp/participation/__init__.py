@@ -1,0 +1,1 @@
+"""Participation: the public sign-up, agreements recorded by admins, the rate, newcomers."""
