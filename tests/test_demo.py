@@ -135,3 +135,30 @@ def test_demo_refuses_to_empty_a_database_with_real_locations(app):
     run_demo(app, "--force", "--locations", "20", "--ratings", "0")
     assert in_app(app, lambda: db.session.scalar(select(func.count(Location.id)).where(
         Location.name == "WZC Echt"))) == 0
+
+
+def test_demo_gives_a_working_organisation_link_and_response_history(app, client):
+    result = run_demo(app, "--seed", "3", *SMALL)
+    link = result.output.strip().splitlines()[-1].strip()
+    assert "/organisatie/link/" in link
+    opened = client.get(link.removeprefix("http://wdp.test"))
+    assert opened.status_code == 303
+    page = client.get(opened.headers["Location"])
+    assert page.status_code == 200
+    csrf = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    home = client.post(opened.headers["Location"], data={"csrf_token": csrf})
+    assert home.status_code == 303
+    checked_page(client, home.headers["Location"])
+
+    def read():
+        from wdp.organisations.models import ResponseEvent, SignUp
+        responses = db.session.scalar(select(func.count(Response.id)))
+        without_history = db.session.scalar(select(func.count(Response.id)).where(
+            ~select(ResponseEvent.id).where(ResponseEvent.response_id == Response.id).exists()))
+        unsubmitted = db.session.scalar(select(func.count(Response.id)).where(
+            Response.submitted_at.is_(None)))
+        return responses, without_history, unsubmitted, db.session.scalar(
+            select(func.count(SignUp.id)))
+    responses, without_history, unsubmitted, sign_ups = in_app(app, read)
+    assert responses > 0 and without_history == 0 and unsubmitted == 0
+    assert sign_ups == 2

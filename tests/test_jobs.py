@@ -63,5 +63,6 @@ def test_run_jobs_command_says_what_it_did(app):
     result = app.test_cli_runner().invoke(args=["run-jobs"])
     assert result.exit_code == 0
     assert "expired unconfirmed ratings: 1" in result.output
+    assert "erased sign-up contact details: 0" in result.output
     result = app.test_cli_runner().invoke(args=["run-jobs"])
     assert "expired unconfirmed ratings: 0" in result.output

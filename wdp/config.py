@@ -83,6 +83,11 @@ def from_environment(instance_path):
         # "Stuur mijn links opnieuw": per IP (first line), and mails per address per hour
         # (counted in the database, so it holds across servers).
         "WDP_RATELIMIT_LOST_LINKS": os.environ.get("WDP_RATELIMIT_LOST_LINKS", "10 per hour"),
+        # "Stuur me een nieuwe link" for organisations: per IP, and mails per address per hour.
+        "WDP_RATELIMIT_ORG_LINKS": os.environ.get("WDP_RATELIMIT_ORG_LINKS", "10 per hour"),
+        "WDP_MAX_ORG_LINK_MAILS_PER_HOUR": _int("WDP_MAX_ORG_LINK_MAILS_PER_HOUR", 3),
+        # Sign-ups of organisations per IP address (the public form /deelnemen).
+        "WDP_RATELIMIT_SIGN_UP": os.environ.get("WDP_RATELIMIT_SIGN_UP", "10 per hour"),
         "WDP_MAX_LOST_LINK_MAILS_PER_HOUR": _int("WDP_MAX_LOST_LINK_MAILS_PER_HOUR", 3),
         "WDP_RATELIMIT_EDITOR_SIGN_IN": os.environ.get("WDP_RATELIMIT_EDITOR_SIGN_IN",
                                                        "60 per hour"),

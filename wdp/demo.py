@@ -23,7 +23,7 @@ from wdp.locations.operations import (
 from wdp.locations.search_keys import normalise
 from wdp.moderation.models import RatingEvent
 from wdp.moderation.workflow import Status, transition
-from wdp.organisations.models import Response
+from wdp.organisations.models import OrganisationContact, Response, ResponseEvent, SignUp
 from wdp.rating_form.models import Rating, RatingAnswer
 from wdp.sectors.catalog import SECTORS
 from wdp.sectors.models import LocationKind, Sector
@@ -1207,6 +1207,54 @@ def build_demo(seed, n_locations, n_ratings):
     ratings = plan_ratings(rng, locations, n_ratings, theme_keys)
     location_ids = write_locations(locations)
     write_ratings(ratings, location_ids, locations)
+    write_response_history()
+    write_sign_ups()
+
+
+def write_response_history():
+    """A contact per register address, and each response's submission, decision and history."""
+    emails = sorted({email.lower() for email in db.session.scalars(
+        select(Location.contact_email).where(Location.contact_email.is_not(None)))})
+    db.session.add_all(OrganisationContact(email=email, created_at=DEMO_START) for email in emails)
+    db.session.flush()
+    contact_ids = dict(db.session.execute(
+        select(OrganisationContact.email, OrganisationContact.id)).all())
+    rows = db.session.execute(
+        select(Response, Location.contact_email)
+        .join(Rating, Response.rating_id == Rating.id)
+        .join(Location, Rating.location_id == Location.id)).all()
+    for response, email in rows:
+        response.contact_id = contact_ids.get(email.lower()) if email else None
+        response.submitted_at = response.status_changed_at = response.created_at
+        db.session.add(ResponseEvent(
+            response_id=response.id, at=response.created_at, actor_type="organisation",
+            from_status=None, to_status="in_moderation", text=response.text))
+        if response.status == "approved":
+            response.status_changed_at = response.decided_at = response.approved_at
+            db.session.add(ResponseEvent(
+                response_id=response.id, at=response.approved_at, actor_type="editor",
+                from_status="in_moderation", to_status="approved", text=response.text))
+    db.session.commit()
+
+
+#: organisations that asked to take part and wait for the editors
+DEMO_SIGN_UPS = (
+    ("Zorgnetwerk De Linde vzw", "WZC De Linde, Lindestraat 4, 9300 Aalst\n"
+     "Dagverzorging De Linde, Lindestraat 6, 9300 Aalst", "ouderenzorg", "Hilde Martens",
+     "Wij willen graag meedoen vanaf januari."),
+    ("Kinderdagverblijf Het Nestje", "Het Nestje, Schoolstraat 12, 3000 Leuven",
+     "kinderopvang", "Sam De Smet", ""),
+)
+
+
+def write_sign_ups():
+    sectors = {s.slug: s.id for s in db.session.scalars(select(Sector))}
+    for n, (organisation, locations, sector, name, message) in enumerate(DEMO_SIGN_UPS, 1):
+        db.session.add(SignUp(
+            organisation=organisation, locations=locations, contact_name=name,
+            email=f"aanmelding{n}@demo.wdp.test", message=message, sector_id=sectors[sector],
+            created_at=DEMO_TODAY - timedelta(days=3 * n)))
+    db.session.commit()
 
 
 def summary_rows():
@@ -1257,3 +1305,20 @@ def demo_command(seed, n_locations, n_ratings, force):
     for slug, total, listed, count, average, good, responses in summary_rows():
         click.echo(f"{slug:<14}{total:>10}{listed:>8}{count:>9}{average:>9.2f}"
                    f"{good:>7.0%}{responses:>11}")
+    click.echo("Try the organisation side with this link (demo only; real links go by mail):")
+    click.echo(f"  {demo_organisation_link()}")
+
+
+def demo_organisation_link():
+    """A fresh link for the contact of the listed location with the most published ratings."""
+    from wdp.mail.outbox import link_to
+    from wdp.organisations.access import contact_for, issue_link
+    email = db.session.scalar(
+        select(Location.contact_email)
+        .where(is_listed(), Location.contact_email.is_not(None))
+        .order_by((Location.score_1_count + Location.score_2_count + Location.score_3_count
+                   + Location.score_4_count + Location.score_5_count).desc(), Location.id)
+        .limit(1))
+    raw = issue_link(contact_for(email))
+    db.session.commit()
+    return link_to("organisations.link", token=raw)

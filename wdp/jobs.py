@@ -15,6 +15,11 @@ def run_jobs():
     db.session.commit()
     from wdp.publication.jobs import run_publication_jobs
     done.update(run_publication_jobs())  # commits per batch
+    from wdp.organisations.notify import send_digests
+    done["weekly organisation digests"] = send_digests()  # commits per contact
+    from wdp.participation.operations import erase_handled_sign_ups
+    done["erased sign-up contact details"] = erase_handled_sign_ups()
+    db.session.commit()
     from wdp.editors.operations import purge_sign_in_counters
     done["purged sign-in counters"] = purge_sign_in_counters()
     db.session.commit()

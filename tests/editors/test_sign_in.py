@@ -66,7 +66,8 @@ def test_sign_in_with_password_and_app_code(client, app, clock, editor):
     soup = get(client, "/redactie/")
     assert soup.h1.get_text(strip=True) == "Welkom, Anna Peeters"
     links = [a["href"] for a in soup.select("main a")]
-    assert links == ["/redactie/inbox", "/redactie/wachtwoord-wijzigen"]
+    assert links == ["/redactie/inbox", "/redactie/beheer/deelname/aanmeldingen",
+                     "/redactie/organisaties", "/redactie/wachtwoord-wijzigen"]
     assert soup.select_one("main form[action='/redactie/afmelden'] button").get_text(
         strip=True) == "Afmelden"
     with app.app_context():

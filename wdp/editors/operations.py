@@ -1,4 +1,5 @@
 """Every change to editor accounts: passwords, second factor, sessions, lockouts and links."""
+import functools
 import hashlib
 import hmac
 import logging
@@ -11,7 +12,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -333,14 +334,21 @@ def start_session(editor, method):
     return raw
 
 
+@functools.cache
+def _session_statement():
+    # Built once (every editor request runs it): building it cost more than running it.
+    return (select(EditorSession)
+            .where(EditorSession.token_hash == bindparam("token_hash"),
+                   EditorSession.ended_at.is_(None))
+            .options(joinedload(EditorSession.editor)))
+
+
 def find_session(raw):
     """The open session for a cookie value, or None."""
     if not raw or len(raw) > 100:
         return None
     # One query for the session and its editor: every editor request starts here.
-    return db.session.scalar(select(EditorSession).where(
-        EditorSession.token_hash == token_hash(raw), EditorSession.ended_at.is_(None))
-        .options(joinedload(EditorSession.editor)))
+    return db.session.scalar(_session_statement(), {"token_hash": token_hash(raw)})
 
 
 def session_end_reason(editor_session):

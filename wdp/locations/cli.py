@@ -32,19 +32,20 @@ def _date(value):
 
 @click.group("participation")
 def participation_group():
-    """Record participation agreements (until the admin page exists)."""
+    """Record participation agreements (admins also do it at /redactie/beheer/deelname)."""
 
 
 @participation_group.command("start")
 @click.argument("location")
 @click.argument("signed_on")
 @click.option("--note", default="")
+@click.option("--signed-by", default="", help="Who signed for the organisation.")
 @with_appcontext
-def start(location, signed_on, note):
+def start(location, signed_on, note, signed_by):
     """Record that LOCATION (id, code or register id) signed on SIGNED_ON."""
     loc = _location(location)
     try:
-        start_participation(loc, _date(signed_on), note)
+        start_participation(loc, _date(signed_on), note, signed_by=signed_by)
     except ParticipationError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()

@@ -499,6 +499,7 @@ def sync_register(register):
             continue
         was_listed = _register_listed(location)
         changed = [f for f, value in values.items() if getattr(location, f) != value]
+        old_email = location.contact_email
         for name in changed:
             setattr(location, name, values[name])
         if location.kind_id != kind.id:
@@ -516,8 +517,11 @@ def sync_register(register):
         if SEARCH_FIELDS.intersection(changed):
             refresh_search_key(location)
         if "contact_email" in changed:
-            # The organisations feature will act on this; addresses stay out of the log.
+            # Addresses stay out of the log. A participating location's new address gets
+            # its own secure link; the old address's link no longer covers it.
             log.info("register import: contact e-mail of location %s changed", location.id)
+            from wdp.organisations.notify import register_address_changed
+            register_address_changed(location, old_email)
         change = Change(record.register_id, record.name, record.kind, tuple(changed))
         if changed:
             result.updated.append(change)

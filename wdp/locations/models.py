@@ -109,6 +109,8 @@ class Participation(db.Model):
     #: the admins who recorded the agreement and its end (empty when done from the CLI)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id"))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id"))
+    #: when the end was recorded (created_at is when the agreement was)
+    end_recorded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     location: Mapped[Location] = relationship(back_populates="participations")

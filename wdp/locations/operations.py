@@ -3,6 +3,7 @@ import secrets
 
 from sqlalchemy import or_, select
 
+from wdp.clock import now
 from wdp.extensions import db
 from wdp.locations.models import Location, Participation
 from wdp.locations.search_keys import location_search_key
@@ -35,7 +36,15 @@ def add_location(**fields):
 
 
 class ParticipationError(ValueError):
-    pass
+    """A change that would make the agreements contradict each other.
+
+    `reason` is a stable key for a translated message ("already_running",
+    "starts_before_last_end", "not_running", "ends_before_start"); str() is for the CLI.
+    """
+
+    def __init__(self, message, reason=""):
+        super().__init__(message)
+        self.reason = reason
 
 
 def find_location(reference):
@@ -54,27 +63,39 @@ def open_participation(location):
         Participation.location_id == location.id, Participation.ended_on.is_(None)))
 
 
-def start_participation(location, signed_on, note=""):
-    """Record a signed participation agreement from signed_on on."""
+def start_participation(location, signed_on, note="", *, signed_by="", recorded_by=None):
+    """Record a signed participation agreement from signed_on on.
+
+    signed_by: who signed for the organisation; recorded_by: the admin (None from the CLI).
+    """
     if open_participation(location) is not None:
-        raise ParticipationError("this location already has a participation without an end")
+        raise ParticipationError("this location already has a participation without an end",
+                                 "already_running")
     last = db.session.scalar(select(Participation).where(
         Participation.location_id == location.id).order_by(Participation.ended_on.desc()))
     if last is not None and last.ended_on and signed_on < last.ended_on:
-        raise ParticipationError("a new participation cannot start before the last one ended")
-    participation = Participation(location=location, signed_on=signed_on, note=note)
+        raise ParticipationError("a new participation cannot start before the last one ended",
+                                 "starts_before_last_end")
+    participation = Participation(location=location, signed_on=signed_on, note=note,
+                                  signed_by=signed_by,
+                                  recorded_by_id=recorded_by.id if recorded_by else None)
     db.session.add(participation)
     return participation
 
 
-def end_participation(location, ended_on, note=""):
-    """End the running participation; ended_on is the first day it no longer participates."""
+def end_participation(location, ended_on, note="", *, ended_by=None):
+    """End the running participation; ended_on is the first day it no longer participates.
+
+    ended_by: the admin who records the end (None from the CLI).
+    """
     participation = open_participation(location)
     if participation is None:
-        raise ParticipationError("this location has no running participation")
+        raise ParticipationError("this location has no running participation", "not_running")
     if ended_on < participation.signed_on:
-        raise ParticipationError("the end date lies before the signing date")
+        raise ParticipationError("the end date lies before the signing date", "ends_before_start")
     participation.ended_on = ended_on
+    participation.ended_by_id = ended_by.id if ended_by else None
+    participation.end_recorded_at = now()
     if note:
         participation.note = (participation.note + "\n" + note).strip()
     return participation

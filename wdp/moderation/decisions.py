@@ -10,7 +10,6 @@ from wdp.moderation.models import MessageTemplate
 from wdp.moderation.workflow import Status, transition
 from wdp.rating_form.models import Rating
 from wdp.rating_form.steps import role_options
-from wdp.sectors.models import Theme
 
 DECISIONS = (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED, Status.SIGNALLED)
 
@@ -67,9 +66,7 @@ def queue_signal(rating, note):
     """Mail the rating (never the submitter's address) to the sector's agency, in Dutch."""
     location = rating.location
     sector = location.sector
-    answers = queries.answers_in_order(rating)
-    themes = {theme.id: theme for theme in db.session.scalars(
-        select(Theme).where(Theme.id.in_([answer.theme_id for answer in answers])))}
+    answers = queries.answers_in_order(rating)  # each with its theme
     roles = {value: label for value, label, _hint in role_options(sector.slug)}
     with force_locale("nl"):
         confirmed_at = (format_datetime(rating.confirmed_at, "d/MM/y HH:mm")
@@ -84,6 +81,6 @@ def queue_signal(rating, note):
         sector.signal_email, "signal", "nl", note=note, reference=rating.reference,
         location=place, agency_name=sector.agency_name, role=role,
         overall_score=rating.overall_score, experience_text=rating.experience_text,
-        answers=[{"theme": themes[answer.theme_id].title_nl, "score": answer.score,
+        answers=[{"theme": answer.theme.title_nl, "score": answer.score,
                   "text": answer.text} for answer in answers],
         confirmed_at=confirmed_at)

@@ -67,8 +67,13 @@ def kinds_in(text, ignore=()):
 def highlight(text, ignore=()):
     """The text escaped, with each suspicious part inside <mark>."""
     text = text or ""
+    return highlight_spans(text, find(text, ignore))
+
+
+def highlight_spans(text, spans):
+    """The text escaped, with the spans find() gave inside <mark>."""
     out, position = [], 0
-    for start, end, kind in find(text, ignore):
+    for start, end, kind in spans:
         out.append(escape(text[position:start]))
         out.append(Markup('<mark class="flag-{}">{}</mark>').format(kind, text[start:end]))
         position = end

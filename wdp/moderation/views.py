@@ -1,13 +1,26 @@
 """The editors' inbox: queues per sector, "Volgende", the item page and its decisions."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_datetime, format_timedelta
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from wdp.clock import now
 from wdp.editors.auth import editor_required
 from wdp.extensions import db
+from wdp.kept import Copy
 from wdp.locations.models import Location
 from wdp.moderation import decisions, followup, queries
 from wdp.moderation.flags import highlight
@@ -39,12 +52,14 @@ def _never_cached(response):
 @editor_required
 def overview():
     """Show per sector how many ratings wait, how old the oldest is, and the time to publication."""
+    from wdp.moderation import response_queries
     from wdp.publication import stats  # imported here: this view alone shows the figures
     moment = now()
     return render_template("moderation/overview.html", queues=queries.queue_overview(),
                            age=lambda since: format_timedelta(moment - since, threshold=1.5)
                            if since else "", next_form=NextForm(),
                            reported=queries.open_report_ratings(),
+                           response_queues=response_queries.queue_overview(),
                            figures=stats.recent_figures(moment),
                            duration=stats.duration_in_words)
 
@@ -97,8 +112,13 @@ def _new_form(rating):
 @editor_required
 def item(rating_id):
     """Show everything about one rating that the check needs, and the decisions."""
-    rating = _rating_or_404(rating_id)
-    return _item_page(rating, _new_form(rating))
+    # Only read here: the rating as a row and its location as a copy, in one query.
+    found = queries.item_row(rating_id)
+    if found is None or found[0].status == Status.DRAFT:
+        abort(404)
+    rating, location = found
+    return _item_page(rating, None, location=location, latest_version=rating.latest_version,
+                      fresh=True)
 
 
 @bp.post("/<int:rating_id>")
@@ -140,8 +160,12 @@ def _already_decided(rating):
 
 
 def actor_name(event):
-    if event.actor_type == "editor" and event.editor is not None:
-        return event.editor.name
+    """Who moved the rating: an event, or a row of queries.history() (with editor_name)."""
+    if event.actor_type == "editor":
+        name = (event.editor_name if hasattr(event, "editor_name")
+                else event.editor.name if event.editor is not None else None)
+        if name is not None:
+            return name
     if event.actor_type == "submitter":
         return _("indiener")
     return _("systeem")
@@ -159,26 +183,71 @@ def _report_form(rating, formdata=None):
     return form
 
 
-def _item_page(rating, form, withdraw_form=None, report_form=None):
-    location = rating.location
-    sector = location.sector
-    answers = queries.answers_in_order(rating)
-    flags = queries.item_flags(rating, answers)
+#: this worker's rendered decision forms: {what they show: HTML with the placeholders below}
+_DECISIONS = "wdp_decisions_html"
+_DECIDE_URL, _CSRF = "@@decide-url@@", "@@csrf-token@@"
+
+
+#: what the page's frame asks of the decision form on a GET: it has no errors
+_FRESH_FORM = Copy(errors={})
+
+
+def _decisions_html(rating, sector):
+    """The four decision forms, fresh (no data sent, no errors), as HTML.
+
+    They look the same on every item page in one language with the same reasons, message
+    starts and agency: each worker renders them once per such combination (the key holds
+    all of it, so an edited reason or message start renders them again) and puts in the
+    rating's form address and this session's CSRF token per request.
+    """
+    lang = getattr(g, "lang", "nl")
     reasons = queries.reasons_by_key()
+    templates = queries.message_templates(rating.language)
+    key = (lang, sector.agency_name, templates.get("rejected", ""),
+           templates.get("changes_requested", ""),
+           tuple((reason.key, reason.label(lang)) for reason in queries.active_reasons()))
+    rendered = current_app.extensions.setdefault(_DECISIONS, {})
+    html = rendered.get(key)
+    if html is None:
+        if len(rendered) >= 64:
+            rendered.clear()
+        html = rendered[key] = str(render_template(
+            "moderation/_decisions.html", form=_new_form(rating), rating=rating,
+            sector=sector, reasons=reasons, decide_url=_DECIDE_URL, csrf=_CSRF))
+    return Markup(html.replace(_DECIDE_URL, escape(url_for("moderation.decide",
+                                                             rating_id=rating.id)))
+                  .replace(_CSRF, escape(generate_csrf())))
+
+
+def _item_page(rating, form, withdraw_form=None, report_form=None, location=None,
+               latest_version=None, fresh=False):
+    """The item page; fresh=True for a GET (no form: the decisions come from
+    _decisions_html())."""
+    location = location or rating.location
+    sector = location.sector
+    answers, flags, history = queries.item_details(rating, location)
+    reasons = queries.reasons_by_key()
+    marked = flags["marked"]
+    # Only a published rating can be reported; one never published has no reports.
+    reports = followup.open_reports(rating) if rating.published_at else []
+    waiting = rating.status == Status.IN_MODERATION
     return render_template(
-        "moderation/item.html", rating=rating, location=location, sector=sector, form=form,
+        "moderation/item.html", rating=rating, location=location, sector=sector,
+        form=form or _FRESH_FORM,
+        decisions=_decisions_html(rating, sector) if fresh and waiting else None,
         answers=answers, flags=flags, role=role_label(sector, rating.role),
         self_wording=speaks_to_user(sector.slug, rating.role),
-        mark=lambda text: highlight(text, flags["ignore"]),
-        history=queries.history(rating), reasons=reasons, actor_name=actor_name,
-        changes=queries.changes_since_last_version(rating, answers),
+        mark=lambda text: marked.get(text) or highlight(text, flags["ignore"]),
+        history=history, reasons=reasons, actor_name=actor_name,
+        changes=queries.changes_since_last_version(rating, answers, latest_version),
         reservation=queries.reservation(rating), role_label=role_label,
-        waiting=rating.status == Status.IN_MODERATION, Status=Status,
+        waiting=waiting, Status=Status,
         waiting_in_sector=queries.waiting_in_sector(sector),
-        withdraw_form=withdraw_form or followup.WithdrawApprovalForm(formdata=None),
-        report_form=report_form or _report_form(rating),
-        # Only a published rating can be reported; one never published has no reports.
-        reports=followup.open_reports(rating) if rating.published_at else [])
+        # Each form only where the page shows it (or with the errors of a refused POST).
+        withdraw_form=withdraw_form or (followup.WithdrawApprovalForm(formdata=None)
+                                        if rating.status == Status.APPROVED else None),
+        report_form=report_form or (_report_form(rating) if reports else None),
+        reports=reports)
 
 
 @bp.post("/<int:rating_id>/intrekken")

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, session
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from wdp.clock import now
 from wdp.extensions import db
@@ -41,9 +42,15 @@ def contact_for(email, create=True):
     contact = db.session.scalar(select(OrganisationContact).where(
         OrganisationContact.email == email))
     if contact is None and create:
-        contact = OrganisationContact(email=email)
-        db.session.add(contact)
-        db.session.flush()
+        try:
+            # A savepoint: two publications for a new address at once (a job and a
+            # submitter) both try to create it; the second takes the first one's row.
+            with db.session.begin_nested():
+                contact = OrganisationContact(email=email)
+                db.session.add(contact)
+        except IntegrityError:
+            contact = db.session.scalar(select(OrganisationContact).where(
+                OrganisationContact.email == email))
     return contact
 
 

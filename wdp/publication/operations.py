@@ -239,10 +239,11 @@ def on_published(rating):
 
     transition() has already counted the rating in its location's figures and given it
     its publication rank; this marks the location page as changed so no cached copy
-    survives. The organisations issue adds the notification to the location's contact
-    here (queue it in the caller's transaction, with plain values only).
+    survives, and tells the location's contact (a mail now, or the weekly digest).
     """
     page_cache.touch(rating.location_id)
+    from wdp.organisations.notify import rating_published
+    rating_published(rating)
 
 
 def not_publish(rating):

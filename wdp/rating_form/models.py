@@ -92,7 +92,7 @@ Index("ix_ratings_status_changed", Rating.status, Rating.status_changed_at)
 class RatingAnswer(db.Model):
     __tablename__ = "rating_answers"
     id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), index=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"))
     #: the theme version the question was asked with
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
     #: 1..5, or empty for "I don't know / not applicable"
@@ -101,6 +101,12 @@ class RatingAnswer(db.Model):
 
     rating: Mapped[Rating] = relationship(back_populates="answers")
     theme: Mapped[Theme] = relationship()
+
+
+#: a rating's answers, and the organisation page's theme filter (rating, theme, score) from
+#: the index alone
+Index("ix_rating_answers_rating_theme", RatingAnswer.rating_id, RatingAnswer.theme_id,
+      RatingAnswer.score)
 
 
 class Draft(db.Model):

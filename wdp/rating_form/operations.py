@@ -1,11 +1,13 @@
 """Writes of the rating form: drafts, answers, submission, confirmation mails and step counts."""
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, insert, select, text
+from sqlalchemy import Date, and_, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,6 +38,15 @@ def start_draft(location, language):
     return draft, raw
 
 
+@functools.cache
+def _draft_statement():
+    # Built once (every form page runs it); today's date and the hash are parameters.
+    return (select(Draft, is_listed(bindparam("day", type_=Date)).label("listed"))
+            .join(Location, Location.id == Draft.location_id)
+            .where(Draft.token_hash == bindparam("token_hash"))
+            .options(contains_eager(Draft.location).joinedload(Location.sector)))
+
+
 def find_draft(raw):
     """The draft behind a cookie token, or None when unknown, forged or expired.
 
@@ -43,11 +54,8 @@ def find_draft(raw):
     """
     if not raw or len(raw) > 100:
         return None
-    row = db.session.execute(
-        select(Draft, is_listed().label("listed"))
-        .join(Location, Location.id == Draft.location_id)
-        .where(Draft.token_hash == _hash(raw))
-        .options(contains_eager(Draft.location).joinedload(Location.sector))).first()
+    row = db.session.execute(_draft_statement(),
+                             {"day": today(), "token_hash": _hash(raw)}).first()
     if row is None or row.Draft.expires_at <= now():
         return None
     draft = row.Draft
@@ -83,11 +91,17 @@ def missing_step(draft, themes):
     return None
 
 
+@functools.cache
+def _reference_statement():
+    return select(Rating.id).where(Rating.reference == bindparam("reference"))
+
+
 def new_reference():
     """A short reference like W-4K7P2Q that no rating has yet."""
     while True:
         reference = "W-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)).upper()
-        if db.session.scalar(select(Rating.id).where(Rating.reference == reference)) is None:
+        if db.session.connection().execute(_reference_statement(),
+                                           {"reference": reference}).first() is None:
             return reference
 
 
@@ -109,32 +123,88 @@ def claim_draft(draft):
     return claimed
 
 
-def submit_draft(draft, language):
-    """Turn a complete, claimed draft into a submitted rating and queue its confirmation mail.
+#: how often submit_draft() draws a new reference when the one it drew is taken
+REFERENCE_ATTEMPTS = 5
+
+
+def new_unchecked_reference():
+    """A short reference like W-4K7P2Q; the unique index on ratings.reference checks it."""
+    return "W-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)).upper()
+
+
+@functools.cache
+def _finish_draft_statement():
+    """Claim the draft for its rating and empty it, in one UPDATE: of two submits at once only
+    one finds rating_id still empty (the other waits for its row lock, then finds none)."""
+    table = Draft.__table__
+    return (table.update()
+            .where(table.c.id == bindparam("draft_id"), table.c.rating_id.is_(None),
+                   table.c.expires_at > bindparam("moment"))
+            .values(rating_id=bindparam("new_rating_id"), answers={}, email=None,
+                    experience_text=None, publish_consent=bindparam("consent"),
+                    updated_at=bindparam("moment"), expires_at=bindparam("until")))
+
+
+@functools.cache
+def _answers_insert(count):
+    """INSERT of count answers of one rating as one statement, built once per count."""
+    return insert(RatingAnswer).values([
+        {"rating_id": bindparam("answers_rating_id"), "theme_id": bindparam(f"theme_id_{number}"),
+         "score": bindparam(f"score_{number}"), "text": bindparam(f"text_{number}")}
+        for number in range(count)])
+
+
+def submit_draft(draft, language, publish_consent=None):
+    """Turn a complete draft into a submitted rating and queue its confirmation mail; the
+    rating, or None when another submit took the draft first (then the caller rolls back).
 
     The draft stays (without answers) as long as the confirmation link, so the mailbox
-    page can resend or correct the address.
+    page can resend or correct the address. It must be the first write of the transaction:
+    when the drawn reference is taken (the INSERT fails on the unique index, about once in a
+    thousand submits with a million ratings) it rolls back and tries another one, instead of
+    looking each reference up first.
     """
+    for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+        try:
+            return _submit_draft(draft, language, publish_consent)
+        except IntegrityError as error:
+            if attempt == REFERENCE_ATTEMPTS or "reference" not in str(error.orig).lower():
+                raise
+            db.session.rollback()
+
+
+def _submit_draft(draft, language, publish_consent):
     rating = Rating(location=draft.location, role=draft.role, language=language,
                     overall_score=draft.overall_score, experience_text=draft.experience_text,
-                    email=draft.email, reference=new_reference(), created_at=draft.created_at,
-                    publish_consent=draft.publish_consent)
+                    email=draft.email, reference=new_unchecked_reference(),
+                    created_at=draft.created_at, publish_consent=publish_consent)
     db.session.add(rating)
     transition(rating, Status.DRAFT, actor_type="submitter")
     transition(rating, Status.SUBMITTED, actor_type="submitter")
     rating.submitted_at = now()
     db.session.flush()  # the rating and its events: the answers and the link need its id
-    # The answers as one multi-row INSERT, without the unit of work's per-object cost.
-    answers = [{"rating_id": rating.id, "theme_id": answer["theme_id"],
-                "score": answer["score"], "text": answer["text"]}
-               for answer in (draft.answers or {}).values()]
-    if answers:
-        db.session.execute(insert(RatingAnswer), answers)
-    draft.rating = rating
     # The rating holds everything now; the draft only leads to the mailbox page.
-    draft.email = None
-    draft.answers = {}
-    draft.experience_text = None
+    moment = now()
+    values = {"rating_id": rating.id, "answers": {}, "email": None, "experience_text": None,
+              "publish_consent": publish_consent, "updated_at": moment,
+              "expires_at": moment + timedelta(days=current_app.config["WDP_CONFIRM_DAYS"])}
+    answers = list((draft.answers or {}).values())
+    connection = db.session.connection()
+    claimed = connection.execute(_finish_draft_statement(), {
+        "draft_id": draft.id, "moment": moment, "new_rating_id": rating.id,
+        "consent": publish_consent, "until": values["expires_at"]}).rowcount == 1
+    if not claimed:
+        return None
+    for name, value in values.items():
+        set_committed_value(draft, name, value)
+    set_committed_value(draft, "rating", rating)
+    if answers:
+        # One statement with a row per answer (an executemany is a round trip per row).
+        params = {"answers_rating_id": rating.id}
+        for number, answer in enumerate(answers):
+            params.update({f"theme_id_{number}": answer["theme_id"],
+                           f"score_{number}": answer["score"], f"text_{number}": answer["text"]})
+        connection.execute(_answers_insert(len(answers)), params)
     send_confirmation(rating, replaces=False)
     return rating
 
@@ -239,20 +309,27 @@ def delete_expired_drafts():
     return db.session.execute(delete(Draft).where(Draft.expires_at <= now())).rowcount
 
 
+@functools.cache
+def _count_statement(dialect, what):
+    table = FormStepCount.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {"sector_id": bindparam("sector_id"), "step": bindparam("step"),
+              "day": bindparam("day"), "views": 0, "completions": 0, "stops": 0}
+    values[what] = 1
+    return insert(table).values(**values).on_conflict_do_update(
+        index_elements=["sector_id", "step", "day"], set_={what: table.c[what] + 1})
+
+
 def count_step(sector_id, step, what):
     """Add one to views, completions or stops of a step today: anonymous, atomic."""
-    table = FormStepCount.__table__
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    values = {"sector_id": sector_id, "step": step, "day": today(),
-              "views": 0, "completions": 0, "stops": 0}
-    values[what] = 1
-    statement = insert(table).values(**values).on_conflict_do_update(
-        index_elements=["sector_id", "step", "day"], set_={what: table.c[what] + 1})
-    db.session.execute(statement)
-    if what == "views" and db.engine.dialect.name == "postgresql":
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    connection.execute(_count_statement(dialect, what),
+                       {"sector_id": sector_id, "step": step, "day": today()})
+    if what == "views" and dialect == "postgresql":
         # A page view writes nothing else, and a view count lost in a crash does no harm:
         # this transaction need not wait for its WAL flush.
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
 def mask_email(address):

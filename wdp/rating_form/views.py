@@ -13,6 +13,7 @@ from flask import (
 )
 
 from wdp.extensions import db, limiter
+from wdp.kept import current_themes
 from wdp.locations.queries import listed_location
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition
 from wdp.publication.policy import CONSENT, current_policy
@@ -43,7 +44,6 @@ from wdp.rating_form.steps import (
     role_options,
     speaks_to_user,
 )
-from wdp.sectors.queries import current_themes
 from wdp.tokens import find_token
 
 bp = Blueprint("rating_form", __name__)
@@ -106,7 +106,7 @@ def begin(code):
             return redirect(url_for("rating_form.step", step=CHECK_STEP))
         # The start page warned that this replaces the other location's answers.
         ops.count_step(old.location.sector_id,
-                       ops.missing_step(old, current_themes(old.location.sector)) or CHECK_STEP,
+                       ops.missing_step(old, current_themes(old.location.sector_id)) or CHECK_STEP,
                        "stops")
         ops.delete_draft(old)
     draft, raw = ops.start_draft(location, g.lang)
@@ -194,7 +194,7 @@ def step(step):
         return _no_draft()
     if draft.rating_id:
         return redirect(url_for("rating_form.sent"))
-    themes = current_themes(draft.location.sector)
+    themes = current_themes(draft.location.sector_id)
     if len(themes) != THEME_COUNT:
         abort(404)
     missing = ops.missing_step(draft, themes)
@@ -272,7 +272,7 @@ def submit():
     if draft.rating_id:
         # A double submit: the first one counted, show its mailbox page.
         return redirect(url_for("rating_form.sent"))
-    themes = current_themes(draft.location.sector)
+    themes = current_themes(draft.location.sector_id)
     missing = ops.missing_step(draft, themes)
     if missing:
         return redirect(url_for("rating_form.step", step=missing))
@@ -283,12 +283,13 @@ def submit():
         if "csrf_token" in form.errors or not asks_consent:
             abort(400)
         return _check(draft, themes, form, policy)
-    if not ops.claim_draft(draft):
-        db.session.rollback()
-        return redirect(url_for("rating_form.sent"))
     # Asked only under the consent policy; otherwise it stays None ("not asked").
-    draft.publish_consent = form.consent if asks_consent else None
+    consent = form.consent if asks_consent else None
     if draft.revises_rating_id:
+        if not ops.claim_draft(draft):
+            db.session.rollback()
+            return redirect(url_for("rating_form.sent"))
+        draft.publish_consent = consent
         try:
             ops.resubmit_draft(draft)
         except (ConcurrentTransition, IllegalTransition):
@@ -297,8 +298,12 @@ def submit():
         ops.count_step(draft.location.sector_id, CHECK_STEP, "completions")
         db.session.commit()
         return redirect(url_for("rating_form.sent"))
-    ops.submit_draft(draft, g.lang)
-    ops.count_step(draft.location.sector_id, CHECK_STEP, "completions")
+    sector_id = draft.location.sector_id
+    if ops.submit_draft(draft, g.lang, consent) is None:
+        # Another submit of this draft (a double click) took it first.
+        db.session.rollback()
+        return redirect(url_for("rating_form.sent"))
+    ops.count_step(sector_id, CHECK_STEP, "completions")
     db.session.commit()
     # From now on the cookie ends with the browser: on a shared tablet the next person
     # cannot reach this rating's mailbox page.
