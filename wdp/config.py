@@ -101,8 +101,9 @@ def from_environment(instance_path):
         # The "N ratings still wait" line of the item page is counted at most this often per
         # worker (own decisions count at once); 0 counts on every request.
         "WDP_WAITING_COUNT_SECONDS": _int("WDP_WAITING_COUNT_SECONDS", 10),
-        # Platform settings (the publication policy) are read again after this many seconds
-        # per worker; 0 reads them on every request.
+        # Platform settings (the publication policy) and the rows admins edit now and then
+        # (themes, reasons, message templates: wdp/kept.py) are read again after this many
+        # seconds per worker; 0 reads them on every request.
         "WDP_SETTINGS_CACHE_SECONDS": _int("WDP_SETTINGS_CACHE_SECONDS", 5),
         # CSRF tokens live in the session as long as the session: a slow person is never
         # refused, and the session lasts as long as a draft can.

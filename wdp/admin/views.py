@@ -28,6 +28,18 @@ from wdp.sectors.queries import current_themes, sector_or_404, sectors_by_slug
 
 bp = Blueprint("admin", __name__, url_prefix="/redactie/beheer")
 
+
+@bp.after_request
+def _forget_kept_copies(response):
+    """After an admin's change, this worker reads themes, reasons and templates afresh at once
+    (the other workers within WDP_SETTINGS_CACHE_SECONDS)."""
+    from flask import request
+
+    from wdp import kept
+    if request.method == "POST":
+        kept.forget()
+    return response
+
 TEMPLATE_KEYS = ("rejected", "changes_requested", "removed", "signal")
 
 
