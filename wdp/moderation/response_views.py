@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from wdp.editors.auth import editor_required
 from wdp.extensions import db
@@ -14,7 +13,7 @@ from wdp.moderation.response_forms import CHANGES_START, REJECT_START, ResponseD
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status
 from wdp.organisations import responses
 from wdp.organisations.responses import ResponseStatus
-from wdp.sectors.models import Sector
+from wdp.sectors.queries import sector_or_404
 
 bp = Blueprint("response_moderation", __name__, url_prefix="/redactie/reacties")
 
@@ -39,12 +38,8 @@ def next_item():
     """Reserve the oldest free response (of one sector or of all) and open it."""
     if not NextForm().validate_on_submit():
         abort(400)
-    sector = None
-    if request.form.get("sector"):
-        sector = db.session.scalar(select(Sector).where(Sector.slug == request.form["sector"]))
-        if sector is None:
-            abort(404)
-    return _open_next(sector)
+    slug = request.form.get("sector")
+    return _open_next(sector_or_404(slug) if slug else None)
 
 
 def _open_next(sector):

@@ -14,7 +14,6 @@ from flask_babel import format_datetime, format_timedelta
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from wdp.clock import now
@@ -28,7 +27,7 @@ from wdp.moderation.forms import DecisionForm, NextForm
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status
 from wdp.rating_form.models import Rating
 from wdp.rating_form.steps import ROLE_LABELS, role_options, speaks_to_user
-from wdp.sectors.models import Sector
+from wdp.sectors.queries import sector_or_404
 
 bp = Blueprint("moderation", __name__, url_prefix="/redactie/inbox")
 
@@ -70,12 +69,8 @@ def next_item():
     """Reserve the oldest free rating (of one sector or of all) and open it."""
     if not NextForm().validate_on_submit():
         abort(400)
-    sector = None
-    if request.form.get("sector"):
-        sector = db.session.scalar(select(Sector).where(Sector.slug == request.form["sector"]))
-        if sector is None:
-            abort(404)
-    return _open_next(sector)
+    slug = request.form.get("sector")
+    return _open_next(sector_or_404(slug) if slug else None)
 
 
 def _open_next(sector):
