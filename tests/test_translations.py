@@ -65,3 +65,29 @@ def test_default_themes_exist_in_every_language():
             assert set(texts) == {"nl", "fr", "en"}, (sector, key)
             for lang in ("fr", "en"):
                 assert all(texts[lang]) and texts[lang] != texts["nl"], (sector, key, lang)
+
+
+def test_lazy_messages_hold_no_markup_characters(tmp_path):
+    """flask_babel's lazy strings say they are safe HTML (``__html__``), so Jinja does not
+    escape them: a lazy message (or its translation) with ``<``, ``>``, ``&`` or ``"`` would
+    put markup into the page or break an attribute. Lazy messages must not hold them."""
+    from babel.messages.frontend import CommandLineInterface
+    root = TRANSLATIONS.parent
+    out = tmp_path / "lazy.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "--no-default-keywords",
+                                "-k", "_l", "-k", "lazy_gettext", "--no-location",
+                                "-o", str(out), str(root / "wdp")])
+    with out.open("rb") as f:
+        lazy = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert len(lazy) > 50, "the extraction found the lazy messages"
+    problems = []
+    for lang in ("nl", "fr", "en"):
+        for message in catalog(lang):
+            source = message.id if isinstance(message.id, str) else (message.id or [""])[0]
+            if source not in lazy:
+                continue
+            strings = [message.string] if isinstance(message.string, str) else message.string
+            for text in [source, *strings]:
+                if any(char in (text or "") for char in '<>&"'):
+                    problems.append(f"{lang}: {text!r}")
+    assert not problems, problems[:10]

@@ -947,7 +947,7 @@ def plan_ratings(rng, locations, total, theme_keys):
 
 
 def _reference(rng):
-    """Like wdp.rating_form.operations.new_reference(), but from the seeded generator."""
+    """Like wdp.rating_form.operations.new_unchecked_reference(), but from the seeded generator."""
     return "W-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(6)).upper()
 
 

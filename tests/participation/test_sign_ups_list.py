@@ -189,3 +189,13 @@ def test_contact_details_are_erased_after_the_retention_period(app, clock, edito
     assert "klaar@org.test" not in soup.get_text()
     assert "Gewist na de bewaartermijn" in soup.get_text()
     assert "Contactgegevens gewist" in checked_page(editor, LIST).get_text()
+
+
+def test_typed_markup_is_shown_as_text(app, editor):
+    row = add_sign_up(app, "<b>Zorg</b>groep", datetime(2026, 2, 21, 9, 0),
+                      message="<script>alert(1)</script>")
+    for url in (LIST, f"{LIST}/{row}"):
+        response = editor.get(url)
+        html = response.get_data(as_text=True)
+        assert "&lt;b&gt;Zorg&lt;/b&gt;groep" in html and "<b>Zorg" not in html
+    assert "&lt;script&gt;alert(1)" in html and "<script>alert" not in html

@@ -42,10 +42,10 @@ def sign_up(*, organisation, locations, contact_name, email, phone, message, sec
     with force_locale(language):
         sent_on = format_date(row.created_at.date(), "d MMMM y")
         sector_name = str(sector.name) if sector else ""
-    queue_mail(email, "signup_received", language, organisation=organisation,
-               contact_name=contact_name, reference=reference(row), sent_on=sent_on,
-               sector=sector_name,
-               locations=[line.strip() for line in locations.split("\n") if line.strip()])
+    # The receipt repeats nothing that was typed: anyone can type any address, and the mail
+    # must not carry someone else's words to it.
+    queue_mail(email, "signup_received", language, reference=reference(row), sent_on=sent_on,
+               sector=sector_name)
     log.info("sign-up %s filed", reference(row))
     return row
 

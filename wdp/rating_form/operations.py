@@ -91,20 +91,6 @@ def missing_step(draft, themes):
     return None
 
 
-@functools.cache
-def _reference_statement():
-    return select(Rating.id).where(Rating.reference == bindparam("reference"))
-
-
-def new_reference():
-    """A short reference like W-4K7P2Q that no rating has yet."""
-    while True:
-        reference = "W-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)).upper()
-        if db.session.connection().execute(_reference_statement(),
-                                           {"reference": reference}).first() is None:
-            return reference
-
-
 def claim_draft(draft):
     """Mark the draft as being submitted; of two submits at once only one gets True.
 
