@@ -12,10 +12,11 @@ the token's id and two times; every request checks the token row again (revoked?
 the session after WDP_ORG_SESSION_IDLE_MINUTES without a request or
 WDP_ORG_SESSION_HOURS in all.
 """
+import functools
 from datetime import datetime, timedelta
 
 from flask import current_app, g, session
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from wdp.clock import now
@@ -102,6 +103,14 @@ def _minutes(key):
     return timedelta(minutes=current_app.config[key])
 
 
+@functools.cache
+def _session_statement():
+    # Built once per worker: every organisation page runs it.
+    return (select(LinkToken, OrganisationContact)
+            .join(OrganisationContact, OrganisationContact.id == LinkToken.subject_id)
+            .where(LinkToken.id == bindparam("token_id"), LinkToken.purpose == PURPOSE))
+
+
 def current_contact():
     """The contact of this request's organisation session, or None (and the mark is dropped).
 
@@ -125,10 +134,7 @@ def current_contact():
             or moment - since > timedelta(hours=current_app.config["WDP_ORG_SESSION_HOURS"])):
         end_session()
         return None
-    row = db.session.execute(
-        select(LinkToken, OrganisationContact)
-        .join(OrganisationContact, OrganisationContact.id == LinkToken.subject_id)
-        .where(LinkToken.id == token_id, LinkToken.purpose == PURPOSE)).first()
+    row = db.session.execute(_session_statement(), {"token_id": token_id}).first()
     if row is None or row[0].revoked_at is not None or row[0].expires_at <= moment:
         end_session()
         return None

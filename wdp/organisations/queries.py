@@ -159,6 +159,21 @@ PAGE_COLUMNS = (Rating.id, Rating.location_id, Rating.overall_score, Rating.expe
                 Response.status.label("response_status"), Response.text.label("response_text"))
 
 
+def _with_response(query):
+    # Plain rows, the response in the same query (one per rating at most): a page reads
+    # nothing else of them, and ORM objects cost more than the query.
+    return (query.select_from(Rating).outerjoin(Response, Response.rating_id == Rating.id)
+            .order_by(Rating.publication_rank.desc()))
+
+
+@lru_cache(maxsize=1)
+def _rank_range_statement():
+    # Built once per worker: the unfiltered page, the one every organisation opens first.
+    return _with_response(select(*PAGE_COLUMNS).where(
+        Rating.location_id == bindparam("location_id"),
+        Rating.publication_rank.between(bindparam("lowest"), bindparam("highest"))))
+
+
 def ratings_page(location, filters, page, per_page=PER_PAGE):
     """One page of the location's published ratings, newest first, with responses loaded.
 
@@ -173,25 +188,19 @@ def ratings_page(location, filters, page, per_page=PER_PAGE):
         if page > 1 and (page - 1) * per_page >= total:
             abort(404)
         highest = total - (page - 1) * per_page
-        query = select(*PAGE_COLUMNS).where(
-            Rating.location_id == location.id,
-            Rating.publication_rank.between(max(1, highest - per_page + 1), highest))
+        items = db.session.execute(_rank_range_statement(), {
+            "location_id": location.id, "lowest": max(1, highest - per_page + 1),
+            "highest": highest}).all()
+        return Results(items, total, page, per_page, "")
+    conditions = _conditions(location, filters)
+    if filters.score and not filters.no_response and not filters.theme:
+        total = location.score_counts()[filters.score]
     else:
-        conditions = _conditions(location, filters)
-        if filters.score and not filters.no_response and not filters.theme:
-            total = location.score_counts()[filters.score]
-        else:
-            total = db.session.scalar(select(func.count()).select_from(Rating)
-                                      .where(*conditions))
-        if page > 1 and (page - 1) * per_page >= total:
-            abort(404)
-        query = (select(*PAGE_COLUMNS).where(*conditions)
-                 .limit(per_page).offset((page - 1) * per_page))
-    # Plain rows, the response in the same query (one per rating at most): a page reads
-    # nothing else of them, and ORM objects cost more than the query.
-    items = db.session.execute(
-        query.select_from(Rating).outerjoin(Response, Response.rating_id == Rating.id)
-        .order_by(Rating.publication_rank.desc())).all()
+        total = db.session.scalar(select(func.count()).select_from(Rating).where(*conditions))
+    if page > 1 and (page - 1) * per_page >= total:
+        abort(404)
+    query = select(*PAGE_COLUMNS).where(*conditions).limit(per_page).offset((page - 1) * per_page)
+    items = db.session.execute(_with_response(query)).all()
     return Results(items, total, page, per_page, "")
 
 

@@ -27,8 +27,7 @@ from wdp.locations.models import SCORES
 from wdp.locations.queries import page_number
 from wdp.organisations import access, export, notify, queries
 from wdp.organisations.forms import ButtonForm, NewLinkForm, NotifyForm
-from wdp.rating_form.scale import ROLE_GROUP, ROLE_GROUP_LABELS
-from wdp.templating import score_word
+from wdp.templating import role_labels, score_word
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisatie")
 
@@ -229,7 +228,7 @@ def _location_page(contact, location, several, listed):
         answers=answers_html(ratings.items, g.lang),
         response_state=queries.response_state,
         write_url=lambda rating_id: f"{write_base}/{rating_id}",
-        role_labels={role: str(ROLE_GROUP_LABELS[group]) for role, group in ROLE_GROUP.items()},
+        role_labels=role_labels(),
         listed=listed)
 
 
