@@ -74,7 +74,14 @@ def _covered_statement(one):
                  .options(joinedload(Location.sector), joinedload(Location.kind),
                           joinedload(Location.organisation))
                  .order_by(Location.name, Location.id))
-    return statement.where(Location.id == bindparam("location_id")) if one else statement
+    if not one:
+        return statement
+    # One location, and how many the link covers (its page links back to the overview).
+    covering = (select(func.count()).select_from(Location)
+                .where(func.lower(Location.contact_email) == bindparam("email"))
+                .scalar_subquery())
+    return statement.add_columns(covering.label("covering")).where(
+        Location.id == bindparam("location_id"))
 
 
 def covered(contact):
@@ -86,13 +93,13 @@ def covered(contact):
 
 
 def covered_location_or_404(contact, location_id):
-    """(location, listed now) of a location the contact's link covers; any other id is a 404
-    (nothing is revealed)."""
+    """(location, listed now, how many locations the link covers) of a location the contact's
+    link covers, in one query; any other id is a 404 (nothing is revealed)."""
     row = db.session.execute(_covered_statement(True), {
         "email": contact.email, "day": today(), "location_id": location_id}).unique().first()
     if row is None:
         abort(404)
-    return row[0], bool(row[1])
+    return row[0], bool(row[1]), row[2]
 
 
 def _open_for_response():

@@ -246,9 +246,8 @@ def home(contact):
 @contact_required
 def location(contact, location_id):
     """The published ratings of one covered location, with theme answers, filtered and paged."""
-    location, listed = queries.covered_location_or_404(contact, location_id)
-    several = len(access.covered_location_ids(contact)) > 1
-    return _location_page(contact, location, several, listed)
+    location, listed, covering = queries.covered_location_or_404(contact, location_id)
+    return _location_page(contact, location, covering > 1, listed)
 
 
 def _csv(text, name):
@@ -263,7 +262,7 @@ def _csv(text, name):
 @contact_required
 def export_location(contact, location_id):
     """Download the location's published ratings that the filters keep, as CSV."""
-    location, _listed = queries.covered_location_or_404(contact, location_id)
+    location, _listed, _covering = queries.covered_location_or_404(contact, location_id)
     themes = queries.current_themes(location.sector_id)
     filters = queries.parse_filters(request.args, {theme.key for theme in themes})
     from wdp.promotion.views import file_name
