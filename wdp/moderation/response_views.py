@@ -1,5 +1,5 @@
 """The response queue of the editors' inbox: next response, its item page and decisions."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
@@ -8,48 +8,19 @@ from wdp.extensions import db
 from wdp.moderation import queries
 from wdp.moderation import response_queries as rq
 from wdp.moderation.flags import highlight
-from wdp.moderation.forms import NextForm
+from wdp.moderation.queue import Queue, inbox_blueprint
 from wdp.moderation.response_forms import CHANGES_START, REJECT_START, ResponseDecisionForm, TakeOffForm
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status
 from wdp.organisations import responses
 from wdp.organisations.responses import ResponseStatus
-from wdp.sectors.queries import sector_or_404
 
-bp = Blueprint("response_moderation", __name__, url_prefix="/redactie/reacties")
-
-
-@bp.after_request
-def _htmx_history(response):
-    """After htmx followed a decision's redirect, show the page's own address."""
-    if request.headers.get("HX-Request") and request.method == "GET" and response.status_code == 200:
-        response.headers["HX-Push-Url"] = request.full_path.rstrip("?")
-    return response
+bp = inbox_blueprint(Blueprint("response_moderation", __name__,
+                               url_prefix="/redactie/reacties"))
 
 
-@bp.after_request
-def _never_cached(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.post("/volgende")
-@editor_required
-def next_item():
-    """Reserve the oldest free response (of one sector or of all) and open it."""
-    if not NextForm().validate_on_submit():
-        abort(400)
-    slug = request.form.get("sector")
-    return _open_next(sector_or_404(slug) if slug else None)
-
-
-def _open_next(sector):
-    response_id = rq.claim_next(g.editor.id, sector.id if sector else None)
-    db.session.commit()
-    if response_id is None:
-        flash(_("Er wacht nu geen reactie in %(sector)s.", sector=sector.name) if sector
-              else _("Er wacht nu geen reactie meer."))
-        return redirect(url_for("moderation.overview"))
-    return redirect(url_for("response_moderation.item", response_id=response_id))
+queue = Queue(bp, rq.claim_next, "response_moderation.item", "response_id",
+              lambda sector: _("Er wacht nu geen reactie in %(sector)s.", sector=sector.name)
+              if sector else _("Er wacht nu geen reactie meer."))
 
 
 def _response_or_404(response_id):
@@ -113,7 +84,7 @@ def decide(response_id):
         form.decision.errors.append(_already_decided(response))
         return _item_page(response, form)
     flash(_("Beslissing bewaard: %(decision)s", decision=str(decision.label).lower()))
-    return _open_next(sector)
+    return queue.open_next(sector)
 
 
 @bp.post("/<int:response_id>/van-de-site")

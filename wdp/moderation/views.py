@@ -24,27 +24,12 @@ from wdp.locations.models import Location
 from wdp.moderation import decisions, followup, queries
 from wdp.moderation.flags import highlight
 from wdp.moderation.forms import DecisionForm, NextForm
+from wdp.moderation.queue import Queue, inbox_blueprint
 from wdp.moderation.workflow import ConcurrentTransition, IllegalTransition, Status
 from wdp.rating_form.models import Rating
 from wdp.rating_form.steps import ROLE_LABELS, role_options, speaks_to_user
-from wdp.sectors.queries import sector_or_404
 
-bp = Blueprint("moderation", __name__, url_prefix="/redactie/inbox")
-
-
-@bp.after_request
-def _htmx_history(response):
-    """After htmx followed a decision's redirect, show the page's own address."""
-    if request.headers.get("HX-Request") and request.method == "GET" and response.status_code == 200:
-        response.headers["HX-Push-Url"] = request.full_path.rstrip("?")
-    return response
-
-
-@bp.after_request
-def _never_cached(response):
-    # Submitters' e-mail addresses and texts: no copies in shared caches or the back button.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp = inbox_blueprint(Blueprint("moderation", __name__, url_prefix="/redactie/inbox"))
 
 
 @bp.get("")
@@ -63,24 +48,9 @@ def overview():
                            duration=stats.duration_in_words)
 
 
-@bp.post("/volgende")
-@editor_required
-def next_item():
-    """Reserve the oldest free rating (of one sector or of all) and open it."""
-    if not NextForm().validate_on_submit():
-        abort(400)
-    slug = request.form.get("sector")
-    return _open_next(sector_or_404(slug) if slug else None)
-
-
-def _open_next(sector):
-    rating_id = queries.claim_next(g.editor.id, sector.id if sector else None)
-    db.session.commit()
-    if rating_id is None:
-        flash(_("Er wacht nu niets in %(sector)s.", sector=sector.name) if sector
-              else _("Er wacht nu niets meer."))
-        return redirect(url_for("moderation.overview"))
-    return redirect(url_for("moderation.item", rating_id=rating_id))
+queue = Queue(bp, queries.claim_next, "moderation.item", "rating_id",
+              lambda sector: _("Er wacht nu niets in %(sector)s.", sector=sector.name)
+              if sector else _("Er wacht nu niets meer."))
 
 
 def _rating_or_404(rating_id):
@@ -141,7 +111,7 @@ def decide(rating_id):
         form.decision.errors.append(_already_decided(rating))
         return _item_page(rating, form)
     flash(_("Beslissing bewaard: %(decision)s", decision=str(decision.label).lower()))
-    return _open_next(sector)
+    return queue.open_next(sector)
 
 
 def _already_decided(rating):
