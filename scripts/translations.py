@@ -35,8 +35,8 @@ def main():
     if "--check" not in sys.argv:
         run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
             "--sort-output", "-o", "translations/messages.pot", ".")
-        run("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
-            "-w", "100")
+        run("update", "-i", "translations/messages.pot", "-d", "translations",
+            "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100")
         fill_dutch()
     run("compile", "-d", "translations", "--use-fuzzy")
 

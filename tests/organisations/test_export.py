@@ -37,7 +37,7 @@ def test_hostile_texts_come_out_inert_and_no_personal_data(app, client):
     open_session(app, client, ORG_EMAIL)
     rows = _rows(client.get(f"/organisatie/locatie/{location}/waarderingen.csv"))
     header, body = rows[0], rows[1:]
-    assert header[:7] == ["Locatie", "Referentienummer", "Gepubliceerd", "Wie schreef",
+    assert header[:7] == ["Locatie", "Referentienummer", "Online sinds", "Wie schreef",
                           "Score in het algemeen (1-5)", "Score in woorden", "Ervaring"]
     assert len(body) == len(HOSTILE)
     experience = header.index("Ervaring")
@@ -73,7 +73,7 @@ def test_theme_answers_and_response_state_in_their_columns(app, client):
     assert values[theme_scores[1]] == "Ik weet het niet of het past niet"
     assert values[theme_scores[2]] == ""  # not answered
     assert values["Referentienummer"].startswith("W-T")
-    assert values["Gepubliceerd"]  # the year (few ratings), as on the public page
+    assert values["Online sinds"]  # the year (few ratings), as on the public page
 
 
 def test_export_keeps_the_filters_and_all_locations_export_covers_each(app, client):

@@ -252,7 +252,7 @@ def test_new_link_not_for_a_location_that_does_not_participate(app, client):
 
 
 @pytest.mark.parametrize("address, message", [
-    ("", "Vul het e-mailadres van je organisatie in."),
+    ("", "Vul het e-mailadres van je locatie in."),
     ("geen-adres", None), ("a@" + "b" * 300 + ".test", None), ("iemand@@voorbeeld.test", None)])
 def test_new_link_bad_addresses_get_a_clear_message(app, client, address, message):
     response = _ask(client, address)

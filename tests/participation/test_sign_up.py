@@ -142,7 +142,7 @@ def test_an_address_gets_at_most_three_receipts_a_day(app, clock):
 
 MISSING = {
     "organisation": "Vul de naam van je organisatie in.",
-    "locations": "Vul minstens één locatie in, met haar naam en gemeente.",
+    "locations": "Vul minstens één locatie in, met de naam en de gemeente.",
     "contact_name": "Vul de naam van de contactpersoon in.",
     "email": "Vul het e-mailadres van de contactpersoon in.",
 }
@@ -179,7 +179,7 @@ def test_every_problem_is_listed_in_field_order(client):
                         phone="bel me", sector="tandarts"))
     assert summary(soup) == [
         "Vul de naam van je organisatie in.",
-        "Vul minstens één locatie in, met haar naam en gemeente.",
+        "Vul minstens één locatie in, met de naam en de gemeente.",
         "Kies een van de sectoren.",
         "Vul de naam van de contactpersoon in.",
         "Vul een e-mailadres in zoals naam@voorbeeld.be.",

@@ -228,11 +228,49 @@ def test_explanation_page_gives_a_titled_iframe_to_copy(client, place):
     assert page.select_one("label[for=snippet]").get_text(strip=True) == "Code voor je website"
     snippet = BeautifulSoup(textarea.get_text(), "html.parser")
     [iframe] = snippet.select("iframe")
-    assert iframe["src"] == f"http://wdp.test/widget/{place['code']}"
+    assert iframe["src"] == f"http://wdp.test/widget/{place['code']}?taal=nl"
     assert iframe["title"] == "Wat onze gebruikers zeggen: waarderingen van De Linde op WDP"
     preview = page.select_one("main > iframe")
-    assert preview["src"] == f"/widget/{place['code']}" and preview["title"] == iframe["title"]
-    assert page.select_one(f"main a[href='http://wdp.test/widget/{place['code']}.json']")
+    assert preview["src"] == f"/widget/{place['code']}?taal=nl"
+    assert preview["title"] == iframe["title"]
+    assert page.select_one(f"main a[href='http://wdp.test/widget/{place['code']}.json?taal=nl']")
+    assert "Het blok is in het Nederlands." in page.select_one("#snippet-hint").get_text()
+
+
+def test_the_widget_speaks_the_language_in_its_url(client, place):
+    # Inside another site's frame WDP's language cookie is not there: ?taal= decides.
+    page = _soup(client.get(f"/widget/{place['code']}?taal=fr"))
+    assert page.html["lang"] == "fr"
+    assert page.h1.get_text(strip=True) == "Ce que disent nos usagers"
+    feed = client.get(f"/widget/{place['code']}.json?taal=en").get_json()
+    assert feed["language"] == "en"
+    assert feed["ratings"][0]["score_text"] == "Bad"
+    # An unknown language is ignored; the cookie (or Dutch) decides as before.
+    assert _soup(client.get(f"/widget/{place['code']}?taal=de")).html["lang"] == "nl"
+    client.get("/taal/en")
+    assert _soup(client.get(f"/widget/{place['code']}?taal=xx")).html["lang"] == "en"
+    # Only the widget reads ?taal=: other pages keep the visitor's own choice.
+    assert _soup(client.get("/?taal=fr")).html["lang"] == "en"
+
+
+def test_the_code_to_copy_follows_the_language_of_the_explanation_page(client, place):
+    client.get("/taal/fr")
+    page = checked_page(client, f"/widget/{place['code']}/uitleg")
+    [iframe] = BeautifulSoup(page.select_one("#snippet").get_text(), "html.parser").select("iframe")
+    assert iframe["src"] == f"http://wdp.test/widget/{place['code']}?taal=fr"
+    assert "Le bloc est en français." in page.select_one("#snippet-hint").get_text()
+
+
+def test_the_feed_keeps_its_language_on_the_next_page(app, client, place):
+    with app.app_context():
+        from wdp.locations.models import Location
+        location = db.session.get(Location, place["id"])
+        for _ in range(6):
+            make_rating(location)
+        db.session.commit()
+    feed = client.get(f"/widget/{place['code']}.json?taal=fr").get_json()
+    assert feed["next"] == f"http://wdp.test/widget/{place['code']}.json?pagina=2&taal=fr"
+    assert client.get(feed["next"].removeprefix("http://wdp.test")).get_json()["language"] == "fr"
 
 
 def test_snippet_escapes_the_location_name(app, client):

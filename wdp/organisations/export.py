@@ -55,7 +55,7 @@ def ratings_csv(locations, filters):
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
-    header = [_("Locatie"), _("Referentienummer"), _("Gepubliceerd"), _("Wie schreef"),
+    header = [_("Locatie"), _("Referentienummer"), _("Online sinds"), _("Wie schreef"),
               _("Score in het algemeen (1-5)"), _("Score in woorden"), _("Ervaring")]
     for _sector, _key, title in themes:
         header += [_("%(theme)s: score (1-5)", theme=title), _("%(theme)s: tekst", theme=title)]

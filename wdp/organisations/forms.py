@@ -14,7 +14,7 @@ class ButtonForm(BaseForm):
 
 
 class NewLinkForm(BaseForm):
-    email = EmailField(validators=[Required(_l("Vul het e-mailadres van je organisatie in."))])
+    email = EmailField(validators=[Required(_l("Vul het e-mailadres van je locatie in."))])
 
     def validate_email(self, field):
         field.data = normalised_email(field.data)

@@ -43,7 +43,7 @@ class SignUpForm(BaseForm):
     organisation = StringField(validators=[
         Required(_l("Vul de naam van je organisatie in.")), PlainText(ORGANISATION_LIMIT)])
     locations = TextAreaField(validators=[
-        Required(_l("Vul minstens één locatie in, met haar naam en gemeente.")),
+        Required(_l("Vul minstens één locatie in, met de naam en de gemeente.")),
         PlainText(LOCATIONS_LIMIT)])
     sector = RadioAnswer(validators=[MayBeEmpty(), Choice(_l("Kies een van de sectoren."))])
     contact_name = StringField(validators=[

@@ -1,6 +1,7 @@
 """Routes of the widget: the page other sites frame, its JSON feed and the explanation page."""
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from wdp.locations.queries import listed_location, published_ratings_page
@@ -11,15 +12,26 @@ from wdp.widget.queries import newest_ratings
 
 bp = Blueprint("widget", __name__, url_prefix="/widget")
 
+#: which language the widget code of the explanation page speaks
+LANGUAGE_SENTENCES = {"nl": _l("Het blok is in het Nederlands."),
+                      "fr": _l("Het blok is in het Frans."),
+                      "en": _l("Het blok is in het Engels.")}
+
 #: a withdrawn or removed rating leaves every copy within 5 minutes (issue 7)
 MAX_AGE = 300
 
 
 def _fresh(response):
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    # Words and dates follow the language cookie.
+    # Words and dates follow ?taal= (in the URL, so cached apart) or else the language cookie.
     response.vary.add("Cookie")
     return response
+
+
+def _language_args():
+    """?taal= for the widget's own links: the language chosen in the URL stays chosen."""
+    taal = request.args.get("taal")
+    return {"taal": taal} if taal == g.lang else {}
 
 
 def location_page_url(location):
@@ -85,7 +97,7 @@ def feed(code):
             "response": ({"organisation": organisation, "text": response.text}
                          if response is not None and response.status == "approved" else None),
         })
-    next_page = (link_to("widget.feed", code=location.code, pagina=page + 1)
+    next_page = (link_to("widget.feed", code=location.code, pagina=page + 1, **_language_args())
                  if page < ratings.pages else None)
     body = {
         "source": "WDP",
@@ -120,10 +132,12 @@ def explain(code):
     location = listed_location(code)
     if location is None:
         abort(404)
-    widget_url = link_to("widget.show", code=location.code)
+    # The widget speaks the language this page is read in, also inside another site's frame.
+    widget_url = link_to("widget.show", code=location.code, taal=g.lang)
     frame_title = _("Wat onze gebruikers zeggen: waarderingen van %(name)s op WDP",
                     name=location.name)
     return render_template("widget/explain.html", location=location, sector=location.sector,
                            widget_url=widget_url, frame_title=frame_title,
                            snippet=iframe_snippet(widget_url, frame_title),
-                           feed_url=link_to("widget.feed", code=location.code))
+                           feed_url=link_to("widget.feed", code=location.code, taal=g.lang),
+                           language=LANGUAGE_SENTENCES[g.lang])
