@@ -242,6 +242,14 @@ def test_the_widget_speaks_the_language_in_its_url(client, place):
     page = _soup(client.get(f"/widget/{place['code']}?taal=fr"))
     assert page.html["lang"] == "fr"
     assert page.h1.get_text(strip=True) == "Ce que disent nos usagers"
+    # Its links open WDP in that language too.
+    links = [a["href"] for a in page.select(".widget-links a")]
+    assert links == [f"/taal/fr?next=/ouderenzorg/locatie/{place['id']}",
+                     f"/taal/fr?next=/w/{place['code']}"]
+    opened = client.get(links[1])
+    assert opened.headers["Location"] == f"/w/{place['code']}"
+    assert _soup(client.get(opened.headers["Location"])).html["lang"] == "fr"
+    client.get("/taal/nl")
     feed = client.get(f"/widget/{place['code']}.json?taal=en").get_json()
     assert feed["language"] == "en"
     assert feed["ratings"][0]["score_text"] == "Bad"

@@ -46,11 +46,16 @@ def show(code):
         # Still inside someone's frame: a short message instead of a refused frame.
         response = current_app.make_response((render_template("widget/gone.html"), 404))
         return allow_framing(_fresh(response))
-    # Links stay relative: inside the frame they resolve to WDP itself.
+    # Links stay relative: inside the frame they resolve to WDP itself. A widget in another
+    # language sets it on WDP too, so the page and the form open in that language.
+    page_url = url_for(f"{location.sector.slug}.location", location_id=location.id)
+    rating_url = url_for("rating_form.start", code=location.code)
+    if _language_args():
+        page_url, rating_url = (url_for("pages.set_language", lang=g.lang, next=url)
+                                for url in (page_url, rating_url))
     response = current_app.make_response(render_template(
         "widget/widget.html", location=location, ratings=newest_ratings(location),
-        page_url=url_for(f"{location.sector.slug}.location", location_id=location.id),
-        rating_url=url_for("rating_form.start", code=location.code)))
+        page_url=page_url, rating_url=rating_url))
     return allow_framing(_fresh(response))
 
 
