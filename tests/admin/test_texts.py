@@ -85,6 +85,33 @@ def test_edit_retire_reactivate_and_order_reasons(app, admin):
     assert len(_reasons(app)) == 9  # nothing is ever deleted
 
 
+def test_a_reason_for_ratings_only_or_for_responses_too(app, admin):
+    with app.app_context():
+        reasons = {r.key: r for r in db.session.scalars(select(Reason))}
+        assert not reasons["reliability"].for_responses and not reasons["repeat"].for_responses
+        assert reasons["swearing"].for_responses
+        swearing_id = reasons["swearing"].id
+    page = checked_page(admin, "/redactie/beheer/redenen")
+    card = page.select_one(f"#reden-{swearing_id}")
+    assert "Ook bij reacties van organisaties" in card.get_text()
+    token = page.select_one("input[name=csrf_token]")["value"]
+    url = f"/redactie/beheer/redenen/{swearing_id}/reacties"
+    assert admin.post(url, data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        from wdp import kept
+        from wdp.moderation import queries
+        kept.forget()
+        assert not db.session.get(Reason, swearing_id).for_responses
+        assert "swearing" not in [r.key for r in queries.active_reasons(for_responses=True)]
+        assert "swearing" in [r.key for r in queries.active_reasons()]
+    card = checked_page(admin, "/redactie/beheer/redenen").select_one(f"#reden-{swearing_id}")
+    assert "Alleen bij waarderingen" in card.get_text()
+    admin.post(url, data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.get(Reason, swearing_id).for_responses
+    assert admin.post(url, data={}).status_code == 400  # no CSRF token
+
+
 # -- message templates ------------------------------------------------------------------------
 
 def test_templates_list_and_edit(app, admin):

@@ -170,3 +170,33 @@ def test_staff_participation_pages_pass_axe_and_fit(page, live_server, app, axe,
     page.click("button:has-text('Registreer het einde')")
     page.wait_for_selector(".error-summary")
     check(axe, page, "end refused")
+
+
+def _field_in_view(page, field_id):
+    """Whether the field has focus and its error, label and box are all in the window."""
+    return page.evaluate("""(id) => {
+        const input = document.getElementById(id);
+        const field = input.closest('.field');
+        const label = document.querySelector(`label[for="${id}"]`) || field.querySelector('legend');
+        const error = field.querySelector('.field-error');
+        const inside = (el) => { const r = el.getBoundingClientRect();
+                                 return r.top >= 0 && r.bottom <= window.innerHeight; };
+        return document.activeElement === input && inside(label) && inside(error)
+               && input.getBoundingClientRect().top < window.innerHeight;
+    }""", field_id)
+
+
+def test_an_error_summary_link_shows_the_whole_field_on_a_phone(page, live_server):
+    # The link puts the cursor in the field and shows its error and question too, not the
+    # box alone at the top of the window (on a phone the label would be above the screen).
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server}/deelnemen")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    links = page.locator(".error-summary a")
+    ids = [href.removeprefix("#") for href in links.evaluate_all("els => els.map(a => a.getAttribute('href'))")]
+    assert ids[:2] == ["organisation", "locations"] and "email" in ids
+    for index, field_id in enumerate(ids):
+        page.evaluate("window.scrollTo(0, 0)")
+        links.nth(index).click()
+        assert _field_in_view(page, field_id), field_id

@@ -412,9 +412,22 @@ def test_a_response_to_a_rating_no_longer_online_cannot_be_approved(app, signed_
     soup = page_of(decide(signed_in, response_id, {"decision": "approved"}))
     assert "De waardering staat niet meer online" in soup.select_one(".error-summary").get_text()
     assert_nothing_saved(app, response_id)
-    decide(signed_in, response_id, {"decision": "rejected", "reasons": ["reliability"],
+    decide(signed_in, response_id, {"decision": "rejected", "reasons": ["readability"],
                                     "reject_message": "De waardering is weg."})
     assert state(app, response_id)[0].status == "rejected"
+
+
+def test_only_reasons_that_fit_a_response_are_offered(app, signed_in, clock):
+    # "Not reliable" and "rated again soon" are about a rating's writer, not a response.
+    response_id = add_response(app, clock)
+    soup = checked_page(signed_in, f"/redactie/reacties/{response_id}")
+    offered = [box["value"] for box in soup.select("input[name=reasons]")]
+    assert "swearing" in offered and "anonymity" in offered
+    assert "reliability" not in offered and "repeat" not in offered
+    soup = page_of(decide(signed_in, response_id, {
+        "decision": "rejected", "reasons": ["repeat"], "reject_message": "Nee."}))
+    assert soup.select_one(".error-summary")
+    assert state(app, response_id)[0].status == "in_moderation"
 
 
 def test_a_decision_on_a_response_already_decided_says_who_decided_what(app, clock, editor):

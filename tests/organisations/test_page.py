@@ -110,7 +110,10 @@ def test_filters_no_response_score_and_theme(app, client, two_addresses):
     open_session(app, client, ORG_EMAIL)
     url = f"/organisatie/locatie/{ours}"
     # One location on this link: no way back to an overview of several.
-    assert checked_page(client, url).select_one("a.back-link") is None
+    page = checked_page(client, url)
+    assert page.select_one("a.back-link") is None
+    # Not a sector's page: no sector is marked as the current one.
+    assert page.select(".sectors-nav a") and not page.select(".sectors-nav [aria-current]")
     assert _texts(checked_page(client, url + "?reactie=geen")) == [
         "Gezellig.", "Te weinig personeel."]
     assert _texts(checked_page(client, url + "?score=2")) == ["Te weinig personeel."]

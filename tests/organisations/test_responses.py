@@ -105,6 +105,7 @@ def test_a_post_after_the_session_ended_keeps_what_was_typed(app, client, clock)
     rating_id = published_rating(app)
     open_session(app, client, ORG)
     soup = checked_page(client, f"/organisatie/reactie/{rating_id}")
+    assert not soup.select(".sectors-nav [aria-current]")  # not a sector's page
     clock.advance(minutes=app.config["WDP_ORG_SESSION_IDLE_MINUTES"] + 1)
     response = client.post(f"/organisatie/reactie/{rating_id}", data={
         "csrf_token": token_of(soup), "text": "Mijn lange reactie.", "action": "send"})

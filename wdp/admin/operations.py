@@ -114,6 +114,13 @@ def set_reason_active(admin, reason, active):
              reason.key)
 
 
+def set_reason_for_responses(admin, reason, for_responses):
+    """Offer a reason also when an organisation's response is rejected, or only for ratings."""
+    reason.for_responses = for_responses
+    log.info("admin %s %s reason %s for responses", admin.id,
+             "offered" if for_responses else "withdrew", reason.key)
+
+
 def move_reason(admin, reason, step):
     """Move a reason one place up (-1) or down (+1); positions become 0..n-1."""
     reasons = db.session.scalars(select(Reason).order_by(Reason.position, Reason.id)).all()

@@ -240,6 +240,21 @@ def toggle_reason(reason_id):
     return redirect(url_for("admin.reasons"))
 
 
+@bp.post("/redenen/<int:reason_id>/reacties")
+@admin_required
+def toggle_reason_for_responses(reason_id):
+    """Offer a reason for organisations' responses too, or for ratings only."""
+    reason = _reason_or_404(reason_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ops.set_reason_for_responses(g.editor, reason, not reason.for_responses)
+    db.session.commit()
+    flash(_("Redacteurs kunnen de reden nu ook kiezen bij een reactie van een organisatie.")
+          if reason.for_responses
+          else _("Redacteurs kunnen de reden nu alleen kiezen bij een waardering."))
+    return redirect(url_for("admin.reasons"))
+
+
 @bp.post("/redenen/<int:reason_id>/verplaatsen")
 @admin_required
 def move_reason(reason_id):

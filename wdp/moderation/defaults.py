@@ -30,6 +30,9 @@ REASONS = [
      "The same person rated this location a short while ago."),
 ]
 
+#: reasons about a rating's writer that do not fit an organisation's response
+NOT_FOR_RESPONSES = {"reliability", "repeat"}
+
 TEMPLATES = {
     "rejected": {
         "nl": "Bedankt voor je waardering. De redactie kan ze niet online zetten, omdat ze niet "

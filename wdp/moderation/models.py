@@ -1,6 +1,7 @@
 """The append-only history of every rating's moves through the state machine."""
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +48,8 @@ class Reason(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     #: retired reasons stay for the history but are no longer offered
     active: Mapped[bool] = mapped_column(default=True)
+    #: offered when an organisation's response is rejected too (some are about ratings only)
+    for_responses: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     label_nl: Mapped[str] = mapped_column(String(200))
     label_fr: Mapped[str] = mapped_column(String(200))
     label_en: Mapped[str] = mapped_column(String(200))

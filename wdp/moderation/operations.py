@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from wdp.extensions import db
-from wdp.moderation.defaults import REASONS, TEMPLATES
+from wdp.moderation.defaults import NOT_FOR_RESPONSES, REASONS, TEMPLATES
 from wdp.moderation.models import MessageTemplate, Reason
 
 
@@ -12,7 +12,7 @@ def seed_moderation_defaults():
     for position, (key, nl, fr, en) in enumerate(REASONS):
         if key not in have:
             db.session.add(Reason(key=key, position=position, label_nl=nl, label_fr=fr,
-                                  label_en=en))
+                                  label_en=en, for_responses=key not in NOT_FOR_RESPONSES))
     templates = set(db.session.execute(select(MessageTemplate.key, MessageTemplate.language)))
     for key, bodies in TEMPLATES.items():
         for language, body in bodies.items():

@@ -216,8 +216,10 @@ def _reasons():
     return g.wdp_reasons
 
 
-def active_reasons():
-    return [reason for reason in _reasons() if reason.active]
+def active_reasons(for_responses=False):
+    """The reasons editors can choose now, in order; for a response only those that fit one."""
+    return [reason for reason in _reasons()
+            if reason.active and (reason.for_responses or not for_responses)]
 
 
 def reasons_by_key():

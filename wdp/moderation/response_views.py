@@ -35,13 +35,13 @@ def _new_form():
     with force_locale("nl"):
         starts = {"reject_message": str(REJECT_START), "changes_message": str(CHANGES_START)}
     form = ResponseDecisionForm(formdata=None, data=starts)
-    form.set_reasons(queries.active_reasons())
+    form.set_reasons(queries.active_reasons(for_responses=True))
     return form
 
 
 def _posted_form():
     form = ResponseDecisionForm()
-    form.set_reasons(queries.active_reasons())
+    form.set_reasons(queries.active_reasons(for_responses=True))
     return form
 
 

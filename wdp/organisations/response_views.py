@@ -79,7 +79,7 @@ def _last_decision(response):
 def _form_page(rating, form, template="organisations/response_write.html"):
     location = rating.location
     from wdp.moderation.queries import reasons_by_key
-    return _page(template, rating=rating, location=location, sector=location.sector,
+    return _page(template, rating=rating, location=location,
                  form=form, answers=answers_in_order(rating), limit=RESPONSE_LIMIT,
                  response=rating.response, decision=_last_decision(rating.response),
                  reasons=reasons_by_key(), negative=(rating.overall_score or 0) <= 3,

@@ -224,7 +224,7 @@ def _location_page(contact, location, several, listed):
     write_base = write_url(0).rsplit("/", 1)[0]
     return render_template(
         "organisations/location.html", contact=contact, location=location, several=several,
-        sector=location.sector, themes=themes, filters=filters, ratings=ratings,
+        themes=themes, filters=filters, ratings=ratings,
         answers=answers_html(ratings.items, g.lang),
         response_state=queries.response_state,
         write_url=lambda rating_id: f"{write_base}/{rating_id}",

@@ -63,3 +63,16 @@ document.addEventListener("keydown", function (event) {
     target.focus();
   }
 });
+
+// A link in the error summary: show the whole field (its error, question and hint), not only
+// the box, and put the cursor in it. Without this file the browser jumps to the box itself
+// (wdp.css gives it room above).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest(".error-summary a[href^='#']") : null;
+  if (!link) { return; }
+  var input = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+  if (!input) { return; }
+  event.preventDefault();
+  (input.closest(".field") || input.closest("fieldset") || input).scrollIntoView();
+  input.focus();  // scrolls again only when the field is taller than the window
+});
