@@ -37,6 +37,15 @@ def place(app, clock):
         return {"code": location.code, "id": location.id, "hidden": [waiting.id, withdrawn.id, removed.id]}
 
 
+def add_ratings(app, location_id, count):
+    with app.app_context():
+        from wdp.locations.models import Location
+        location = db.session.get(Location, location_id)
+        for _ in range(count):
+            make_rating(location)
+        db.session.commit()
+
+
 def _soup(response):
     return BeautifulSoup(response.data, "html.parser")
 
@@ -76,12 +85,7 @@ def test_widget_links_open_wdp_in_a_new_window_and_say_so(client, place):
 
 
 def test_widget_shows_month_and_year_from_ten_ratings(app, client, place):
-    with app.app_context():
-        from wdp.locations.models import Location
-        location = db.session.get(Location, place["id"])
-        for _ in range(4):
-            make_rating(location)
-        db.session.commit()
+    add_ratings(app, place["id"], 4)
     page = _soup(client.get(f"/widget/{place['code']}"))
     assert page.select_one(".widget-meta").get_text(strip=True) == "maart 2026"
 
@@ -162,24 +166,14 @@ def test_json_feed_holds_the_published_ratings_and_nothing_personal(app, client,
 
 
 def test_json_feed_shows_month_and_year_from_ten_ratings(app, client, place):
-    with app.app_context():
-        from wdp.locations.models import Location
-        location = db.session.get(Location, place["id"])
-        for _ in range(4):
-            make_rating(location)
-        db.session.commit()
+    add_ratings(app, place["id"], 4)
     newest = client.get(f"/widget/{place['code']}.json").get_json()["ratings"][-1]
     assert newest["published"] == "2026-03"
     assert newest["published_text"] == "maart 2026"
 
 
 def test_json_feed_pages_and_bad_pages(app, client, place):
-    with app.app_context():
-        from wdp.locations.models import Location
-        location = db.session.get(Location, place["id"])
-        for _ in range(6):
-            make_rating(location)
-        db.session.commit()
+    add_ratings(app, place["id"], 6)
     first = client.get(f"/widget/{place['code']}.json").get_json()
     assert (first["total"], first["pages"], len(first["ratings"])) == (12, 2, 10)
     assert first["next"] == f"http://wdp.test/widget/{place['code']}.json?pagina=2"
@@ -270,12 +264,7 @@ def test_the_code_to_copy_follows_the_language_of_the_explanation_page(client, p
 
 
 def test_the_feed_keeps_its_language_on_the_next_page(app, client, place):
-    with app.app_context():
-        from wdp.locations.models import Location
-        location = db.session.get(Location, place["id"])
-        for _ in range(6):
-            make_rating(location)
-        db.session.commit()
+    add_ratings(app, place["id"], 6)
     feed = client.get(f"/widget/{place['code']}.json?taal=fr").get_json()
     assert feed["next"] == f"http://wdp.test/widget/{place['code']}.json?pagina=2&taal=fr"
     assert client.get(feed["next"].removeprefix("http://wdp.test")).get_json()["language"] == "fr"
