@@ -12,14 +12,15 @@ from wdp import extensions as ext
 LANGUAGES = ("nl", "fr", "en")
 
 
-#: blueprints whose pages take their language from ?taal=: the widget lives in other sites'
-#: frames, where the language cookie of WDP is not there (third-party cookies are blocked)
-LANGUAGE_FROM_URL = ("widget",)
+#: pages that take their language from ?taal=: the widget and its feed live in other sites'
+#: frames and scripts, where WDP's language cookie is not there (third-party cookies are
+#: blocked). Not its explanation page: there the language switcher decides.
+LANGUAGE_FROM_URL = ("widget.show", "widget.feed")
 
 
 def select_locale():
     """The language of this request: ?taal= on the widget, else the cookie, else Dutch."""
-    if request.blueprint in LANGUAGE_FROM_URL and request.args.get("taal") in LANGUAGES:
+    if request.endpoint in LANGUAGE_FROM_URL and request.args.get("taal") in LANGUAGES:
         return request.args["taal"]
     lang = request.cookies.get("lang")
     return lang if lang in LANGUAGES else "nl"

@@ -91,21 +91,23 @@ def current_locale_name():
     return _catalog()[1]
 
 
+# The parameters have Jinja's own "__" names, so no %(name)s variable can clash with them.
+
 @pass_eval_context
-def template_gettext(eval_context, string, **variables):
+def template_gettext(__eval_context, __string, **variables):
     """_() in templates: jinja2.ext's newstyle gettext through current_translations()."""
-    text = current_translations().ugettext(string)
-    if eval_context.autoescape:
+    text = current_translations().ugettext(__string)
+    if __eval_context.autoescape:
         text = Markup(text)
     return text % variables
 
 
 @pass_eval_context
-def template_ngettext(eval_context, singular, plural, num, **variables):
+def template_ngettext(__eval_context, __singular, __plural, __num, **variables):
     """ngettext() in templates: jinja2.ext's newstyle ngettext, as template_gettext."""
-    variables.setdefault("num", num)
-    text = current_translations().ungettext(singular, plural, num)
-    if eval_context.autoescape:
+    variables.setdefault("num", __num)
+    text = current_translations().ungettext(__singular, __plural, __num)
+    if __eval_context.autoescape:
         text = Markup(text)
     return text % variables
 

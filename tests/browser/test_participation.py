@@ -180,7 +180,7 @@ def _field_in_view(page, field_id):
         const label = document.querySelector(`label[for="${id}"]`) || field.querySelector('legend');
         const error = field.querySelector('.field-error');
         const inside = (el) => { const r = el.getBoundingClientRect();
-                                 return r.top >= 0 && r.bottom <= window.innerHeight; };
+                                 return r.top >= -1 && r.bottom <= window.innerHeight + 1; };  // subpixels
         return document.activeElement === input && inside(label) && inside(error)
                && input.getBoundingClientRect().top < window.innerHeight;
     }""", field_id)

@@ -183,6 +183,17 @@ def test_reject_without_a_reason_keeps_the_text(app, signed_in, clock):
     assert_nothing_saved(app, rating_id)
 
 
+def test_the_reasons_speak_the_editors_language(app, signed_in, clock):
+    # Fresh (rendered once per worker and language) and after an error.
+    rating_id = add_waiting(app, clock)
+    signed_in.get("/taal/fr")
+    labels = [label.get_text() for label in get(signed_in, f"/redactie/inbox/{rating_id}")
+              .select("#decide-reject .checkbox label")]
+    assert "Elle contient des injures." in labels and "Er staan scheldwoorden in." not in labels
+    soup = page_of(decide(signed_in, rating_id, {"decision": "rejected", "reject_message": "x"}))
+    assert "Elle contient des injures." in soup.select_one("#decide-reject").get_text()
+
+
 @pytest.mark.parametrize("decision,field,value,message", [
     ("rejected", "reject_message", "   ", "Schrijf een bericht aan de indiener."),
     ("rejected", "reject_message", "x" * 2001, "Gebruik maximaal 2000 tekens. Je hebt er nu 2001."),

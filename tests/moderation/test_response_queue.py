@@ -428,6 +428,9 @@ def test_only_reasons_that_fit_a_response_are_offered(app, signed_in, clock):
         "decision": "rejected", "reasons": ["repeat"], "reject_message": "Nee."}))
     assert soup.select_one(".error-summary")
     assert state(app, response_id)[0].status == "in_moderation"
+    signed_in.get("/taal/fr")
+    soup = checked_page(signed_in, f"/redactie/reacties/{response_id}")
+    assert "Elle contient des injures." in soup.select_one("#decide-reject").get_text()
 
 
 def test_a_decision_on_a_response_already_decided_says_who_decided_what(app, clock, editor):

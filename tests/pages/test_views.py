@@ -30,7 +30,10 @@ def test_language_switch_keeps_the_page(client):
     assert soup.h1.get_text(strip=True) == "À propos de WDP"
 
 
-@pytest.mark.parametrize("target", ["https://evil.test/", "//evil.test/x", "/\\evil.test"])
+# Browsers drop tabs and line breaks from a URL: "/<tab>/evil.test" would become "//evil.test".
+@pytest.mark.parametrize("target", ["https://evil.test/", "//evil.test/x", "/\\evil.test",
+                                    "/\t/evil.test", "/\n/evil.test", "/\r\n/evil.test",
+                                    "/ /evil.test", "/\x00/x"])
 def test_language_switch_never_leaves_the_site(client, target):
     response = client.get("/taal/en", query_string={"next": target})
     assert response.headers["Location"] == "/"

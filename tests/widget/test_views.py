@@ -222,12 +222,13 @@ def test_explanation_page_gives_a_titled_iframe_to_copy(client, place):
     assert page.select_one("label[for=snippet]").get_text(strip=True) == "Code voor je website"
     snippet = BeautifulSoup(textarea.get_text(), "html.parser")
     [iframe] = snippet.select("iframe")
-    assert iframe["src"] == f"http://wdp.test/widget/{place['code']}?taal=nl"
+    # Dutch is the widget's own language: no ?taal= needed.
+    assert iframe["src"] == f"http://wdp.test/widget/{place['code']}"
     assert iframe["title"] == "Wat onze gebruikers zeggen: waarderingen van De Linde op WDP"
     preview = page.select_one("main > iframe")
-    assert preview["src"] == f"/widget/{place['code']}?taal=nl"
+    assert preview["src"] == f"/widget/{place['code']}"
     assert preview["title"] == iframe["title"]
-    assert page.select_one(f"main a[href='http://wdp.test/widget/{place['code']}.json?taal=nl']")
+    assert page.select_one(f"main a[href='http://wdp.test/widget/{place['code']}.json']")
     assert "Het blok is in het Nederlands." in page.select_one("#snippet-hint").get_text()
 
 
@@ -260,7 +261,23 @@ def test_the_code_to_copy_follows_the_language_of_the_explanation_page(client, p
     page = checked_page(client, f"/widget/{place['code']}/uitleg")
     [iframe] = BeautifulSoup(page.select_one("#snippet").get_text(), "html.parser").select("iframe")
     assert iframe["src"] == f"http://wdp.test/widget/{place['code']}?taal=fr"
+    assert page.select_one("main > iframe")["src"] == f"/widget/{place['code']}?taal=fr"
     assert "Le bloc est en français." in page.select_one("#snippet-hint").get_text()
+    # On the explanation page the language switcher decides, also with ?taal= in its URL.
+    url = f"/widget/{place['code']}/uitleg?taal=fr"
+    client.get(f"/taal/en?next={url}")
+    page = checked_page(client, url)
+    assert page.html["lang"] == "en"
+    [iframe] = BeautifulSoup(page.select_one("#snippet").get_text(), "html.parser").select("iframe")
+    assert iframe["src"] == f"http://wdp.test/widget/{place['code']}?taal=en"
+
+
+def test_a_dutch_widget_leaves_the_visitors_own_language_alone(client, place):
+    client.get("/taal/fr")
+    page = _soup(client.get(f"/widget/{place['code']}?taal=nl"))
+    assert page.html["lang"] == "nl"
+    links = [a["href"] for a in page.select(".widget-links a")]
+    assert links == [f"/ouderenzorg/locatie/{place['id']}", f"/w/{place['code']}"]
 
 
 def test_the_feed_keeps_its_language_on_the_next_page(app, client, place):

@@ -42,8 +42,11 @@ def page(page):
 
 
 def _safe_next(target):
-    """Only follow a path on this site (no scheme, no //host)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only follow a path on this site (no scheme, no //host). Browsers drop tabs and line
+    breaks from a URL, so "/<tab>/host" would become "//host": no whitespace or control
+    characters either (a quoted URL has none)."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(c.isspace() or not c.isprintable() for c in target)):
         return "/"
     return target
 

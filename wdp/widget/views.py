@@ -12,6 +12,8 @@ from wdp.widget.queries import newest_ratings
 
 bp = Blueprint("widget", __name__, url_prefix="/widget")
 
+#: the language of a widget without ?taal= (inside a frame there is no language cookie)
+DEFAULT_LANGUAGE = "nl"
 #: which language the widget code of the explanation page speaks
 LANGUAGE_SENTENCES = {"nl": _l("Het blok is in het Nederlands."),
                       "fr": _l("Het blok is in het Frans."),
@@ -29,9 +31,15 @@ def _fresh(response):
 
 
 def _language_args():
-    """?taal= for the widget's own links: the language chosen in the URL stays chosen."""
+    """?taal= for the widget's own links when the URL chose a language other than Dutch
+    (the default): that choice stays. A Dutch widget leaves the visitor's own choice alone."""
     taal = request.args.get("taal")
-    return {"taal": taal} if taal == g.lang else {}
+    return {"taal": taal} if taal == g.lang and taal != DEFAULT_LANGUAGE else {}
+
+
+def _widget_language():
+    """?taal= for the code to copy: the language the explanation page is read in."""
+    return {"taal": g.lang} if g.lang != DEFAULT_LANGUAGE else {}
 
 
 def location_page_url(location):
@@ -138,11 +146,14 @@ def explain(code):
     if location is None:
         abort(404)
     # The widget speaks the language this page is read in, also inside another site's frame.
-    widget_url = link_to("widget.show", code=location.code, taal=g.lang)
+    widget_url = link_to("widget.show", code=location.code, **_widget_language())
     frame_title = _("Wat onze gebruikers zeggen: waarderingen van %(name)s op WDP",
                     name=location.name)
     return render_template("widget/explain.html", location=location, sector=location.sector,
                            widget_url=widget_url, frame_title=frame_title,
                            snippet=iframe_snippet(widget_url, frame_title),
-                           feed_url=link_to("widget.feed", code=location.code, taal=g.lang),
+                           feed_url=link_to("widget.feed", code=location.code,
+                                            **_widget_language()),
+                           preview_url=url_for("widget.show", code=location.code,
+                                               **_widget_language()),
                            language=LANGUAGE_SENTENCES[g.lang])

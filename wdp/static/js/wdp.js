@@ -74,5 +74,10 @@ document.addEventListener("click", function (event) {
   if (!input) { return; }
   event.preventDefault();
   (input.closest(".field") || input.closest("fieldset") || input).scrollIntoView();
-  input.focus();  // scrolls again only when the field is taller than the window
+  input.focus({ preventScroll: true });
+  // A field taller than the window (400% zoom): the box itself must be in view.
+  var box = input.getBoundingClientRect();
+  if (box.top < 0 || box.bottom > window.innerHeight) {
+    input.scrollIntoView({ block: "nearest" });
+  }
 });
