@@ -20,6 +20,7 @@ POSTS = ["/redactie/beheer/redacteurs/nieuw", "/redactie/beheer/redacteurs/{admi
          "/redactie/beheer/redacteurs/{admin_id}/tweede-stap",
          "/redactie/beheer/redenen/nieuw", "/redactie/beheer/redenen/{reason_id}",
          "/redactie/beheer/redenen/{reason_id}/actief",
+         "/redactie/beheer/redenen/{reason_id}/reacties",
          "/redactie/beheer/redenen/{reason_id}/verplaatsen",
          "/redactie/beheer/berichten/rejected/fr",
          "/redactie/beheer/themas/kinderopvang/{theme_key}"]

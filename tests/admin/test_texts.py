@@ -67,10 +67,16 @@ def test_edit_retire_reactivate_and_order_reasons(app, admin):
 
     page = checked_page(admin, "/redactie/beheer/redenen")
     token = page.select_one("input[name=csrf_token]")["value"]
-    admin.post(f"{url}/actief", data={"csrf_token": token})
+    switch = page.select_one(f"#reden-{reason_id} form[action$='/actief'] input[name=to]")
+    assert switch["value"] == "uit"
+    admin.post(f"{url}/actief", data={"csrf_token": token, "to": "uit"})
+    assert ("swearing", "Er staan scheldwoorden of vloeken in.", False) in _reasons(app)
+    # The same button pressed twice (or by two admins): it stays off.
+    admin.post(f"{url}/actief", data={"csrf_token": token, "to": "uit"})
     assert ("swearing", "Er staan scheldwoorden of vloeken in.", False) in _reasons(app)
     assert "Uitgeschakeld" in checked_page(admin, "/redactie/beheer/redenen").get_text()
-    admin.post(f"{url}/actief", data={"csrf_token": token})
+    assert admin.post(f"{url}/actief", data={"csrf_token": token}).status_code == 400
+    admin.post(f"{url}/actief", data={"csrf_token": token, "to": "aan"})
     assert ("swearing", "Er staan scheldwoorden of vloeken in.", True) in _reasons(app)
 
     keys = [key for key, _label, _active in _reasons(app)]
@@ -96,7 +102,9 @@ def test_a_reason_for_ratings_only_or_for_responses_too(app, admin):
     assert "Ook bij reacties van organisaties" in card.get_text()
     token = page.select_one("input[name=csrf_token]")["value"]
     url = f"/redactie/beheer/redenen/{swearing_id}/reacties"
-    assert admin.post(url, data={"csrf_token": token}).status_code == 302
+    assert card.select_one("form[action$='/reacties'] input[name=to]")["value"] == "uit"
+    assert admin.post(url, data={"csrf_token": token, "to": "uit"}).status_code == 302
+    admin.post(url, data={"csrf_token": token, "to": "uit"})  # twice: still off
     with app.app_context():
         from wdp import kept
         from wdp.moderation import queries
@@ -106,10 +114,11 @@ def test_a_reason_for_ratings_only_or_for_responses_too(app, admin):
         assert "swearing" in [r.key for r in queries.active_reasons()]
     card = checked_page(admin, "/redactie/beheer/redenen").select_one(f"#reden-{swearing_id}")
     assert "Alleen bij waarderingen" in card.get_text()
-    admin.post(url, data={"csrf_token": token})
+    admin.post(url, data={"csrf_token": token, "to": "aan"})
     with app.app_context():
         assert db.session.get(Reason, swearing_id).for_responses
-    assert admin.post(url, data={}).status_code == 400  # no CSRF token
+    assert admin.post(url, data={"to": "uit"}).status_code == 400  # no CSRF token
+    assert admin.post(url, data={"csrf_token": token, "to": "x"}).status_code == 400
 
 
 # -- message templates ------------------------------------------------------------------------

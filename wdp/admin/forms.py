@@ -24,6 +24,19 @@ class ActionForm(BaseForm):
     """A button that changes something: only the CSRF token."""
 
 
+class SwitchForm(BaseForm):
+    """A button that switches something on or off: the state it asks for travels with it, so
+    a double submit (or two admins at once) cannot switch it back."""
+
+    to = HiddenField()
+
+    def wanted(self):
+        """True (on), False (off), or None when the post is not a valid switch."""
+        if not self.validate_on_submit():
+            return None
+        return {"aan": True, "uit": False}.get(self.to.data)
+
+
 class NewEditorForm(BaseForm):
     name = StringField(validators=[Required(_l("Vul de naam in.")), PlainText(NAME_LIMIT)])
     email = EmailField(validators=[Required(_l("Vul het e-mailadres in."))])

@@ -15,6 +15,7 @@ from wdp.admin.forms import (
     PublicationPolicyForm,
     ReasonForm,
     RoleForm,
+    SwitchForm,
     TemplateForm,
     ThemeForm,
 )
@@ -231,9 +232,10 @@ def edit_reason(reason_id):
 def toggle_reason(reason_id):
     """Retire an active reason or bring back a retired one."""
     reason = _reason_or_404(reason_id)
-    if not ActionForm().validate_on_submit():
+    active = SwitchForm().wanted()
+    if active is None:
         abort(400)
-    ops.set_reason_active(g.editor, reason, not reason.active)
+    ops.set_reason_active(g.editor, reason, active)
     db.session.commit()
     flash(_("De reden kunnen redacteurs weer kiezen.") if reason.active
           else _("De reden kunnen redacteurs niet meer kiezen. Oude beslissingen tonen ze nog."))
@@ -245,9 +247,10 @@ def toggle_reason(reason_id):
 def toggle_reason_for_responses(reason_id):
     """Offer a reason for organisations' responses too, or for ratings only."""
     reason = _reason_or_404(reason_id)
-    if not ActionForm().validate_on_submit():
+    for_responses = SwitchForm().wanted()
+    if for_responses is None:
         abort(400)
-    ops.set_reason_for_responses(g.editor, reason, not reason.for_responses)
+    ops.set_reason_for_responses(g.editor, reason, for_responses)
     db.session.commit()
     flash(_("Redacteurs kunnen de reden nu ook kiezen bij een reactie van een organisatie.")
           if reason.for_responses
