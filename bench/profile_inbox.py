@@ -137,9 +137,7 @@ def main(argv=None):
         for statement, values in sorted(by_statement.items(), key=lambda kv: -sum(kv[1]))[:12]:
             print(f"  {sum(values) * 1000:8.1f} {median(values) * 1000:6.2f} "
                   f"{max(values) * 1000:7.2f}  {len(values):4d}x  {statement[:110]}")
-    if profiler is not None:
-        print(f"\npyinstrument, {args.profile!r}, {len(times[args.profile])} requests added up:")
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    profile_steps.print_profile(profiler, args.profile, times)
 
 
 if __name__ == "__main__":

@@ -108,9 +108,7 @@ def main(argv=None):
         wall, cpu, queries, db_seconds = (median(r[i] for r in rows) for i in range(4))
         print(f"| {name:<16} | {wall * 1000:>7.1f} | {cpu * 1000:>6.1f} | {queries:>7.0f} | "
               f"{db_seconds * 1000:>5.1f} | {wall / base:>11.2f} | {cpu / base_cpu:>10.2f} |")
-    if profiler is not None:
-        print(f"\npyinstrument, {args.profile!r}, {len(times[args.profile])} requests added up:")
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    profile_steps.print_profile(profiler, args.profile, times)
 
 
 if __name__ == "__main__":

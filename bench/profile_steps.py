@@ -64,6 +64,13 @@ class Meter:
         self.db_seconds = 0.0
 
 
+def print_profile(profiler, name, times):
+    """The pyinstrument profile of one page over all its measured requests (if profiled)."""
+    if profiler is not None:
+        print(f"\npyinstrument, {name!r}, {len(times[name])} requests added up:")
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
 def schema_of(url):
     """The migration wdp_bench is at, or None when there is no wdp_bench."""
     with fill.admin_connection(url) as conn:
@@ -183,9 +190,7 @@ def main(argv=None):
         wall, cpu, queries, db_seconds, commits = (median(r[i] for r in rows) for i in range(5))
         print(f"| {step:<13} | {wall * 1000:>7.1f} | {cpu * 1000:>6.1f} | {queries:>7.0f} | "
               f"{db_seconds * 1000:>5.1f} | {commits:>7.0f} | {wall / base:>11.2f} |")
-    if profiler is not None:
-        print(f"\npyinstrument, {args.profile!r}, {len(times[args.profile])} requests added up:")
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print_profile(profiler, args.profile, times)
 
 
 if __name__ == "__main__":

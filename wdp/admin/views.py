@@ -227,35 +227,35 @@ def edit_reason(reason_id):
     return render_template("admin/reason.html", form=form, reason=reason)
 
 
+def _switch_reason(reason_id, change, said_on, said_off):
+    """Switch something of a reason to the state the button asks for (SwitchForm)."""
+    reason = _reason_or_404(reason_id)
+    wanted = SwitchForm().wanted()
+    if wanted is None:
+        abort(400)
+    change(g.editor, reason, wanted)
+    db.session.commit()
+    flash(said_on if wanted else said_off)
+    return redirect(url_for("admin.reasons"))
+
+
 @bp.post("/redenen/<int:reason_id>/actief")
 @admin_required
 def toggle_reason(reason_id):
     """Retire an active reason or bring back a retired one."""
-    reason = _reason_or_404(reason_id)
-    active = SwitchForm().wanted()
-    if active is None:
-        abort(400)
-    ops.set_reason_active(g.editor, reason, active)
-    db.session.commit()
-    flash(_("De reden kunnen redacteurs weer kiezen.") if reason.active
-          else _("De reden kunnen redacteurs niet meer kiezen. Oude beslissingen tonen ze nog."))
-    return redirect(url_for("admin.reasons"))
+    return _switch_reason(
+        reason_id, ops.set_reason_active, _("De reden kunnen redacteurs weer kiezen."),
+        _("De reden kunnen redacteurs niet meer kiezen. Oude beslissingen tonen ze nog."))
 
 
 @bp.post("/redenen/<int:reason_id>/reacties")
 @admin_required
 def toggle_reason_for_responses(reason_id):
     """Offer a reason for organisations' responses too, or for ratings only."""
-    reason = _reason_or_404(reason_id)
-    for_responses = SwitchForm().wanted()
-    if for_responses is None:
-        abort(400)
-    ops.set_reason_for_responses(g.editor, reason, for_responses)
-    db.session.commit()
-    flash(_("Redacteurs kunnen de reden nu ook kiezen bij een reactie van een organisatie.")
-          if reason.for_responses
-          else _("Redacteurs kunnen de reden nu alleen kiezen bij een waardering."))
-    return redirect(url_for("admin.reasons"))
+    return _switch_reason(
+        reason_id, ops.set_reason_for_responses,
+        _("Redacteurs kunnen de reden nu ook kiezen bij een reactie van een organisatie."),
+        _("Redacteurs kunnen de reden nu alleen kiezen bij een waardering."))
 
 
 @bp.post("/redenen/<int:reason_id>/verplaatsen")
